@@ -1,0 +1,126 @@
+/**
+ * `npm run bench`: every speed target measured as a ratio against a baseline in the same run
+ * (the machine's speed cancels out). Prints a table and writes bench/out/results.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { generateMixedLog } from './gen-log.js';
+import { regexScanLine } from './regex-baseline.js';
+import { readLines } from '../src/ingest/read-lines.js';
+import { parseDfwpktlogLine } from '../src/parse/dfwpktlog.js';
+import type { PacketEvent } from '../src/model/packet-event.js';
+import { openStore } from '../src/store/open.js';
+import { insertEvent, prepareEventInsert } from '../src/store/events-repo.js';
+import { insertSource } from '../src/store/sources-repo.js';
+import { benchEngine } from './engine.js';
+import { benchMatrix } from './matrix.js';
+
+const LINES = Number(process.env['BENCH_LINES'] ?? 2_000_000);
+const out = resolve('bench/out');
+mkdirSync(out, { recursive: true });
+const logPath = join(out, 'mixed.log');
+
+const rows: { measure: string; value: string; baseline: string; ratio: string; target: string; ok: string }[] = [];
+const results: Record<string, unknown> = { lines: LINES };
+const now = () => Number(process.hrtime.bigint()) / 1e9;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const row = (measure: string, value: string, baseline: string, ratio: number | null, target: string, ok: boolean | null) =>
+  rows.push({ measure, value, baseline, ratio: ratio === null ? '' : ratio.toFixed(2), target, ok: ok === null ? '' : ok ? 'yes' : 'NO' });
+
+async function main(): Promise<void> {
+  // 0. input
+  if (!existsSync(logPath) || process.env['BENCH_REGEN']) {
+    process.stderr.write(`generating ${LINES} lines ...\n`);
+    await generateMixedLog(logPath, LINES);
+  }
+  const bytes = statSync(logPath).size;
+
+  // 1. raw read (wc -l like): the floor for everything that reads the file
+  let t = now();
+  let n = 0;
+  await readLines(logPath, { line: () => void n++, tooLong: () => void n++ });
+  const rawRead = n / (now() - t);
+  results['rawReadLinesPerSec'] = rawRead;
+
+  // 2. parse-only vs the plain-regex scanner, same lines in memory (no I/O in either)
+  const sample: string[] = [];
+  await readLines(logPath, { line: (l) => void (sample.length < 500_000 && sample.push(l)), tooLong: () => {} });
+  const timeIt = (f: (l: string) => unknown) => {
+    for (let i = 0; i < 50_000; i++) f(sample[i]!); // warm-up
+    const t0 = now();
+    for (const l of sample) f(l);
+    return sample.length / (now() - t0);
+  };
+  const ctx = { source: 'bench', line: 0, host: null };
+  const regexRate = timeIt(regexScanLine);
+  const parseRate = timeIt((l) => parseDfwpktlogLine(l, ctx));
+  results['regexLinesPerSec'] = regexRate;
+  results['parseLinesPerSec'] = parseRate;
+
+  // 3. raw insert of pre-parsed rows into the same schema (same statement, same batch size)
+  const events: PacketEvent[] = [];
+  for (const l of sample) {
+    const r = parseDfwpktlogLine(l, ctx);
+    if (r.kind === 'event') events.push(r.event);
+  }
+  const rawDb = join(out, 'raw-insert.db');
+  for (const s of ['', '-wal', '-shm']) rmSync(rawDb + s, { force: true });
+  const db = openStore(rawDb);
+  const sid = insertSource(db, { path: 'bench', size: 0, sha256: 'bench', format: 'dfwpktlog', host: null });
+  const ins = prepareEventInsert(db);
+  const batch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) insertEvent(ins, sid, events[i % events.length]!);
+  });
+  t = now();
+  for (let i = 0; i < LINES; i += 8192) batch(i, Math.min(i + 8192, LINES));
+  const rawInsert = LINES / (now() - t);
+  db.close();
+  results['rawInsertRowsPerSec'] = rawInsert;
+
+  // 4. end-to-end ingest through the real CLI, in a child process so its peak RSS is its own
+  const e2eDb = join(out, 'e2e.db');
+  for (const s of ['', '-wal', '-shm']) rmSync(e2eDb + s, { force: true });
+  const child = spawnSync(process.execPath, ['dist/src/cli/bin.js', 'ingest', logPath, '--db', e2eDb, '--format', 'json'], {
+    env: { ...process.env, DFWSIM_REPORT_RSS: '1', CI: '1' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (child.status !== 0 && child.status !== 2) throw new Error(`ingest failed: ${child.stderr}`);
+  const summary = JSON.parse(child.stdout) as { lines: number; seconds: number; linesPerSec: number; events: number };
+  const rss = Number(/maxRSS (\d+)/.exec(child.stderr)?.[1] ?? NaN) / 1024; // KiB -> MiB
+  results['e2eLinesPerSec'] = summary.linesPerSec;
+  results['e2ePeakRssMB'] = rss;
+
+  row('raw read (lines/s)', fmt(rawRead), '', null, '', null);
+  row('parse-only (lines/s)', fmt(parseRate), `regex ${fmt(regexRate)}`, parseRate / regexRate, '>= 2x regex', parseRate >= 2 * regexRate);
+  row('raw insert (rows/s)', fmt(rawInsert), '', null, '', null);
+  row('ingest end-to-end (lines/s)', fmt(summary.linesPerSec), `raw insert ${fmt(rawInsert)}`, summary.linesPerSec / rawInsert,
+    '>= 0.8x raw insert, >= 200k/s', summary.linesPerSec >= 0.8 * rawInsert && summary.linesPerSec >= 200_000);
+  row('ingest peak RSS (MB)', rss.toFixed(0), `input ${(bytes / 1e6).toFixed(0)} MB`, null, '< 300 MB', rss < 300);
+
+  // 5. realized-rule engine: 17,000-rule filter, compiled vs naive scan
+  const eng = await benchEngine();
+  results['engine'] = eng;
+  row('getrules parse, 17k rules (ms)', eng.parseMs.toFixed(0), '', null, '< 2000 ms', eng.parseMs < 2000);
+  row('engine decisions/s (17k rules)', fmt(eng.compiledPerSec), `naive ${fmt(eng.naivePerSec)}`, eng.ratio,
+    '>= 10x naive, >= 500k/s', eng.ratio >= 10 && eng.compiledPerSec >= 500_000);
+
+  // 6. tiered policies: 5,000 pods x 2,000 policies full matrix for one port
+  const mx = await benchMatrix();
+  results['matrix'] = mx;
+  row(`matrix ${mx.pods} pods x ${mx.policies} policies (s)`, mx.seconds.toFixed(1), `naive est. ${mx.naiveSecondsEstimate.toFixed(0)} s`,
+    mx.ratio, '< 60 s', mx.seconds < 60);
+
+  writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2));
+  const w = (k: keyof (typeof rows)[number]) => Math.max(k.length, ...rows.map((r) => r[k].length));
+  const keys = ['measure', 'value', 'baseline', 'ratio', 'target', 'ok'] as const;
+  const line = (r: Record<(typeof keys)[number], string>) => keys.map((k) => r[k].padEnd(w(k))).join('  ');
+  process.stdout.write(`${line({ measure: 'measure', value: 'value', baseline: 'baseline', ratio: 'ratio', target: 'target', ok: 'ok' })}\n`);
+  for (const r of rows) process.stdout.write(`${line(r)}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack}\n`);
+  process.exitCode = 1;
+});

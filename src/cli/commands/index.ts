@@ -1,0 +1,10 @@
+import type { CommandModule } from 'yargs';
+import type { CliContext } from '../io.js';
+import { ingestCommand } from './ingest.js';
+import { eventsCommand } from './events.js';
+import { queryCommand } from './query.js';
+
+/** Every command, in the order `--help` lists them (explicit list: no directory scan under ESM). */
+export function commands(ctx: CliContext): CommandModule<object, never>[] {
+  return [ingestCommand(ctx), eventsCommand(ctx), queryCommand(ctx)] as unknown as CommandModule<object, never>[];
+}

@@ -1,0 +1,72 @@
+import type { CommandModule } from 'yargs';
+import cliProgress from 'cli-progress';
+import { ingest } from '../../ingest/ingest.js';
+import { INPUT_FORMATS, isInputFormat, type InputFormat } from '../../ingest/sniff.js';
+import { renderIngestSummary } from '../../report/ingest.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../../report/tabular.js';
+import { EXIT, UsageError, type CliContext } from '../io.js';
+import { open, withDb } from '../options.js';
+
+interface Args {
+  paths: string[];
+  db: string;
+  format: string;
+  'input-format'?: string;
+  host?: string;
+}
+
+export function ingestCommand(ctx: CliContext): CommandModule<object, Args> {
+  return {
+    command: 'ingest <paths..>',
+    describe: 'Ingest dfwpktlog / Antrea np.log files, .gz, support-bundle folders, vsipioctl captures, or - (stdin)',
+    builder: (y) =>
+      withDb(y)
+        .positional('paths', { type: 'string', array: true, demandOption: true })
+        .option('format', {
+          type: 'string',
+          default: 'table',
+          describe: `summary format (${OUTPUT_FORMATS.join('|')}); an input format name (${INPUT_FORMATS.join('|')}) forces the parser`,
+        })
+        .option('input-format', { type: 'string', choices: INPUT_FORMATS as unknown as string[], describe: 'force the input format (skip sniffing)' })
+        .option('host', { type: 'string', describe: 'host for records whose envelope names none' }) as never,
+    handler: async (argv) => {
+      let output: OutputFormat = 'table';
+      let input: InputFormat | null = null;
+      if ((OUTPUT_FORMATS as readonly string[]).includes(argv.format)) output = argv.format as OutputFormat;
+      else if (isInputFormat(argv.format)) input = argv.format;
+      else throw new UsageError(`--format must be one of ${[...OUTPUT_FORMATS, ...INPUT_FORMATS].join(', ')}; got '${argv.format}'`);
+      if (argv['input-format'] !== undefined) input = argv['input-format'] as InputFormat;
+
+      const db = open(argv.db);
+      const bar = ctx.io.isTTY
+        ? new cliProgress.SingleBar(
+            { stream: process.stderr, format: 'ingest [{bar}] {percentage}% | {value}/{total} bytes | {eta}s left', etaBuffer: 50 },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
+      let started = false;
+      try {
+        const summary = await ingest(db, argv.paths, {
+          host: argv.host ?? null,
+          inputFormat: input,
+          stdin: ctx.io.stdin,
+          onProgress: (done, total) => {
+            if (!bar) return;
+            if (!started) {
+              bar.start(total, 0);
+              started = true;
+            }
+            bar.update(done);
+          },
+        });
+        bar?.stop();
+        ctx.io.out(renderIngestSummary(summary, output));
+        for (const p of summary.problems) ctx.io.err(`${p.path}:${p.line}:${p.col}  ${p.code}  ${p.message}\n`);
+        if (summary.problems.some((p) => p.fatal)) ctx.exitCode = EXIT.usage;
+      } finally {
+        bar?.stop();
+        db.close();
+      }
+    },
+  };
+}

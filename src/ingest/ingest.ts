@@ -1,0 +1,318 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import type { PacketEvent } from '../model/packet-event.js';
+import type { DiagnosticCode } from '../model/diagnostics.js';
+import { parseDfwpktlogLine } from '../parse/dfwpktlog.js';
+import { parseAntreaNpLogLine } from '../parse/antrea-np-log.js';
+import { parseVsipCapture } from '../parse/vsipioctl-capture.js';
+import type { LineContext, LineResult } from '../parse/line-result.js';
+import type { Db } from '../store/open.js';
+import { prepareEventInsert, insertEvent } from '../store/events-repo.js';
+import {
+  findSourceBySha,
+  insertSource,
+  markSourceComplete,
+  prepareRejectedInsert,
+  prepareSourceProgress,
+} from '../store/sources-repo.js';
+import { saveFilters, saveGetaddrsets, saveGetrules } from '../store/realized-repo.js';
+import { expandInputs } from './walk.js';
+import { hostFromBundlePath } from './host.js';
+import { readHead, sniffFormat, type InputFormat } from './sniff.js';
+import { readLines, readText } from './read-lines.js';
+
+export interface IngestOptions {
+  /** host for records whose envelope names none (else the support-bundle path decides) */
+  host?: string | null;
+  /** force one input format instead of sniffing */
+  inputFormat?: InputFormat | null;
+  /** lines per transaction */
+  batchLines?: number;
+  /** stdin, for the `-` path */
+  stdin?: Readable;
+  /** called with bytes done / total bytes (all files) */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** An input problem to show as `file:line:col  message`. `fatal` problems make ingest exit 2. */
+export interface IngestProblem {
+  path: string;
+  line: number;
+  col: number;
+  code: DiagnosticCode | 'input/empty' | 'input/binary';
+  message: string;
+  fatal: boolean;
+}
+
+export interface FileSummary {
+  path: string;
+  format: InputFormat | null;
+  status: 'ingested' | 'resumed' | 'duplicate' | 'skipped' | 'failed';
+  host: string | null;
+  lines: number;
+  events: number;
+  skipped: number;
+  rejected: number;
+  filters: number;
+  rules: number;
+  addrsets: number;
+}
+
+export interface IngestSummary {
+  files: number;
+  filesIngested: number;
+  filesDuplicate: number;
+  filesSkipped: number;
+  filesFailed: number;
+  lines: number;
+  events: number;
+  skipped: number;
+  rejected: number;
+  filters: number;
+  rules: number;
+  addrsets: number;
+  bytes: number;
+  seconds: number;
+  linesPerSec: number;
+  perFile: FileSummary[];
+  problems: IngestProblem[];
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), h);
+  return h.digest('hex');
+}
+
+/**
+ * Ingests files, folders and stdin into the store. Each batch of lines is one transaction
+ * that also records how far the source got, so a killed ingest resumes exactly where its
+ * last commit ended and re-ingesting the same content (by sha256) adds nothing.
+ */
+export async function ingest(db: Db, paths: string[], opts: IngestOptions = {}): Promise<IngestSummary> {
+  const t0 = process.hrtime.bigint();
+  const problems: IngestProblem[] = [];
+  const perFile: FileSummary[] = [];
+  let spoolDir: string | null = null;
+
+  const { files, problems: walkProblems } = expandInputs(paths);
+  for (const p of walkProblems) problems.push({ path: p.path, line: 0, col: 0, code: 'input/unreadable', message: p.message, fatal: true });
+
+  // stdin is spooled to a temporary file so it is hashed, sniffed and resumed like any file
+  const resolved: { path: string; shownAs: string; explicit: boolean }[] = [];
+  for (const f of files) {
+    if (f.path !== '-') {
+      resolved.push({ path: f.path, shownAs: f.path, explicit: f.explicit });
+      continue;
+    }
+    spoolDir ??= mkdtempSync(join(tmpdir(), 'dfwsim-stdin-'));
+    const spool = join(spoolDir, `stdin-${resolved.length}`);
+    await pipeline(opts.stdin ?? process.stdin, createWriteStream(spool));
+    resolved.push({ path: spool, shownAs: '-', explicit: true });
+  }
+
+  const sizes = resolved.map((f) => {
+    try {
+      return statSync(f.path).size;
+    } catch {
+      return 0;
+    }
+  });
+  const totalBytes = sizes.reduce((a, b) => a + b, 0);
+  let bytesBefore = 0;
+
+  try {
+    for (const [i, f] of resolved.entries()) {
+      const size = sizes[i] ?? 0;
+      const summary = await ingestOne(db, f, size, opts, problems, (b) => opts.onProgress?.(bytesBefore + b, totalBytes));
+      perFile.push(summary);
+      bytesBefore += size;
+      opts.onProgress?.(bytesBefore, totalBytes);
+    }
+  } finally {
+    if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
+  }
+
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const sum = (k: 'lines' | 'events' | 'skipped' | 'rejected' | 'filters' | 'rules' | 'addrsets') =>
+    perFile.reduce((a, f) => a + f[k], 0);
+  const lines = sum('lines');
+  return {
+    files: perFile.length,
+    filesIngested: perFile.filter((f) => f.status === 'ingested' || f.status === 'resumed').length,
+    filesDuplicate: perFile.filter((f) => f.status === 'duplicate').length,
+    filesSkipped: perFile.filter((f) => f.status === 'skipped').length,
+    filesFailed: perFile.filter((f) => f.status === 'failed').length,
+    lines,
+    events: sum('events'),
+    skipped: sum('skipped'),
+    rejected: sum('rejected'),
+    filters: sum('filters'),
+    rules: sum('rules'),
+    addrsets: sum('addrsets'),
+    bytes: totalBytes,
+    seconds,
+    linesPerSec: seconds > 0 ? Math.round(lines / seconds) : 0,
+    perFile,
+    problems,
+  };
+}
+
+async function ingestOne(
+  db: Db,
+  f: { path: string; shownAs: string; explicit: boolean },
+  size: number,
+  opts: IngestOptions,
+  problems: IngestProblem[],
+  progress: (bytes: number) => void,
+): Promise<FileSummary> {
+  const host = opts.host ?? hostFromBundlePath(f.shownAs);
+  const summary: FileSummary = {
+    path: f.shownAs, format: null, status: 'skipped', host, lines: 0, events: 0, skipped: 0, rejected: 0,
+    filters: 0, rules: 0, addrsets: 0,
+  };
+  const fail = (code: IngestProblem['code'], message: string, fatal = f.explicit): FileSummary => {
+    if (fatal) problems.push({ path: f.shownAs, line: 0, col: 0, code, message, fatal });
+    summary.status = fatal ? 'failed' : 'skipped';
+    return summary;
+  };
+
+  let head;
+  try {
+    head = readHead(f.path);
+  } catch (e) {
+    return fail('input/unreadable', `cannot read: ${(e as Error).message}`, true);
+  }
+  // In a walked folder, empty, binary and foreign files are normal (a support bundle holds
+  // many other logs): they are skipped quietly. Named on the command line, they are errors.
+  if (head.kind === 'empty') return fail('input/empty', 'empty file: nothing to ingest');
+  if (head.kind === 'binary') return fail('input/binary', 'binary content (NUL bytes or a corrupt .gz header): not a text log or capture');
+  const format = opts.inputFormat ?? sniffFormat(head.lines).format;
+  if (format === null) {
+    return fail('input/unknown-format', 'not a recognised format (dfwpktlog, Antrea np.log, vsipioctl output); use --input-format to force one');
+  }
+  summary.format = format;
+
+  const sha256 = await sha256File(f.path);
+  const existing = findSourceBySha(db, sha256);
+  if (existing?.status === 'complete') {
+    summary.status = 'duplicate';
+    return summary;
+  }
+  const sourceId = existing?.id ?? insertSource(db, { path: f.shownAs, size, sha256, format, host });
+  const resumeAfter = existing?.linesDone ?? 0;
+  summary.status = existing ? 'resumed' : 'ingested';
+
+  if (format === 'vsipioctl') {
+    await ingestCapture(db, f, sourceId, host, summary, problems);
+  } else {
+    await ingestLog(db, f, format, sourceId, host, resumeAfter, opts.batchLines ?? 8192, summary, problems, progress);
+  }
+  markSourceComplete(db, sourceId);
+  return summary;
+}
+
+async function ingestLog(
+  db: Db,
+  f: { path: string; shownAs: string },
+  format: 'dfwpktlog' | 'antrea-np-log',
+  sourceId: number,
+  host: string | null,
+  resumeAfter: number,
+  batchLines: number,
+  summary: FileSummary,
+  problems: IngestProblem[],
+  progress: (bytes: number) => void,
+): Promise<void> {
+  const parse: (line: string, ctx: LineContext) => LineResult =
+    format === 'dfwpktlog' ? parseDfwpktlogLine : parseAntreaNpLogLine;
+  const insert = prepareEventInsert(db);
+  const reject = prepareRejectedInsert(db);
+  const advance = prepareSourceProgress(db);
+  const ctx: LineContext = { source: f.shownAs, line: 0, host };
+
+  let events: PacketEvent[] = [];
+  let rejected: { line: number; col: number; code: string; reason: string; raw: string }[] = [];
+  let skipped = 0;
+  let lastLine = resumeAfter;
+  const flush = db.transaction((upTo: number) => {
+    for (const e of events) insertEvent(insert, sourceId, e);
+    for (const r of rejected) reject(sourceId, r.line, r.col, r.code, r.reason, r.raw);
+    advance(sourceId, upTo, events.length, skipped, rejected.length);
+  });
+  const commit = (upTo: number): void => {
+    flush(upTo);
+    summary.events += events.length;
+    summary.rejected += rejected.length;
+    summary.skipped += skipped;
+    events = [];
+    rejected = [];
+    skipped = 0;
+  };
+
+  const outcome = await readLines(f.path, {
+    line(text, lineNo) {
+      if (lineNo <= resumeAfter) return;
+      lastLine = lineNo;
+      ctx.line = lineNo;
+      const r = parse(text, ctx);
+      if (r.kind === 'event') events.push(r.event);
+      else if (r.kind === 'foreign') skipped++;
+      else rejected.push({ line: lineNo, col: r.column, code: r.code, reason: r.reason, raw: text });
+      if (lineNo % batchLines === 0) commit(lineNo);
+    },
+    tooLong(headText, lineNo, length) {
+      if (lineNo <= resumeAfter) return;
+      lastLine = lineNo;
+      rejected.push({
+        line: lineNo, col: 1, code: 'log/line-too-long',
+        reason: `line of ${length} characters is longer than any log record (limit 1 MiB): not parsed`, raw: headText,
+      });
+    },
+    progress,
+  });
+  commit(Math.max(lastLine, resumeAfter));
+  summary.lines = outcome.lines;
+  if (outcome.gzipError) {
+    problems.push({
+      path: f.shownAs, line: outcome.lines, col: 0, code: 'input/truncated-gzip', fatal: true,
+      message: `compressed data is damaged (${outcome.gzipError}); the ${outcome.lines} lines before the damage were ingested`,
+    });
+  }
+}
+
+async function ingestCapture(
+  db: Db,
+  f: { path: string; shownAs: string },
+  sourceId: number,
+  host: string | null,
+  summary: FileSummary,
+  problems: IngestProblem[],
+): Promise<void> {
+  const { text, gzipError } = await readText(f.path);
+  const parsed = parseVsipCapture(text, f.shownAs);
+  summary.lines = text.split('\n').length;
+  const reject = prepareRejectedInsert(db);
+  const lines = text.split('\n');
+  db.transaction(() => {
+    const filters = parsed.value.filters.map((x) => ({ ...x, host: x.host ?? host }));
+    saveFilters(db, sourceId, filters);
+    summary.filters = filters.length;
+    for (const doc of parsed.value.getrules) summary.rules += saveGetrules(db, sourceId, doc);
+    for (const doc of parsed.value.getaddrsets) summary.addrsets += saveGetaddrsets(db, sourceId, doc);
+    for (const d of parsed.diagnostics) {
+      if (d.severity !== 'error') continue;
+      reject(sourceId, d.span.line, d.span.column, d.code, d.message, lines[d.span.line - 1] ?? d.text ?? '');
+      summary.rejected++;
+    }
+    prepareSourceProgress(db)(sourceId, summary.lines, 0, 0, summary.rejected);
+  })();
+  if (gzipError) {
+    problems.push({ path: f.shownAs, line: summary.lines, col: 0, code: 'input/truncated-gzip', fatal: true,
+      message: `compressed data is damaged (${gzipError}); the text before the damage was parsed` });
+  }
+}

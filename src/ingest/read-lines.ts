@@ -1,0 +1,114 @@
+import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
+
+/** Lines longer than this are not held in memory: they are reported and skipped (a binary or corrupt file). */
+export const MAX_LINE_BYTES = 1 << 20;
+
+export function isGzipFile(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface LineSink {
+  /** one line without its line end (`\n` or `\r\n`); `lineNo` is 1-based */
+  line(text: string, lineNo: number): void;
+  /** a line over MAX_LINE_BYTES: only its start is kept */
+  tooLong(head: string, lineNo: number, length: number): void;
+  /** called after every decoded chunk with the compressed bytes read so far */
+  progress?(bytesRead: number): void;
+}
+
+export interface ReadOutcome {
+  lines: number;
+  /** set when a .gz ended early or failed its check: the lines before the damage were delivered */
+  gzipError: string | null;
+}
+
+/**
+ * Streams a file (plain or gzip, by magic bytes) line by line with flat memory: chunks are
+ * split with indexOf, and a line that grows past MAX_LINE_BYTES is cut off rather than held.
+ */
+export async function readLines(path: string, sink: LineSink): Promise<ReadOutcome> {
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  let bytesRead = 0;
+  file.on('data', (c: string | Buffer) => {
+    bytesRead += c.length;
+  });
+  const gz = isGzipFile(path);
+  const stream: Readable = gz ? file.pipe(createGunzip()) : file;
+  if (gz) file.on('error', (e) => stream.destroy(e));
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let lineNo = 0;
+  let overflow = -1; // > -1 while skipping the rest of a too-long line: its length so far
+  let overflowHead = '';
+  let gzipError: string | null = null;
+
+  const emit = (text: string): void => {
+    lineNo++;
+    if (overflow >= 0) {
+      sink.tooLong(overflowHead, lineNo, overflow + text.length);
+      overflow = -1;
+      overflowHead = '';
+      return;
+    }
+    sink.line(text.endsWith('\r') ? text.slice(0, -1) : text, lineNo);
+  };
+  const consume = (chunk: string): void => {
+    let start = 0;
+    let nl = chunk.indexOf('\n');
+    if (nl !== -1 && carry) {
+      emit(carry + chunk.slice(0, nl));
+      carry = '';
+      start = nl + 1;
+      nl = chunk.indexOf('\n', start);
+    }
+    while (nl !== -1) {
+      emit(chunk.slice(start, nl));
+      start = nl + 1;
+      nl = chunk.indexOf('\n', start);
+    }
+    const rest = start === 0 ? chunk : chunk.slice(start);
+    if (overflow >= 0) {
+      overflow += rest.length;
+    } else if (carry.length + rest.length > MAX_LINE_BYTES) {
+      overflowHead = (carry + rest).slice(0, 200);
+      overflow = carry.length + rest.length;
+      carry = '';
+    } else {
+      carry += rest;
+    }
+  };
+
+  try {
+    for await (const chunk of stream) {
+      consume(decoder.write(chunk as Buffer));
+      sink.progress?.(bytesRead);
+    }
+  } catch (e) {
+    if (!gz) throw e;
+    // zlib: "unexpected end of file" (truncated) or "incorrect header check" / CRC errors
+    gzipError = (e as Error).message;
+  }
+  consume(decoder.end());
+  if (overflow >= 0 || carry) emit(carry);
+  sink.progress?.(bytesRead);
+  return { lines: lineNo, gzipError };
+}
+
+/** Reads a whole (small) file as text, gunzipping when needed; for vsipioctl captures. */
+export async function readText(path: string): Promise<{ text: string; gzipError: string | null }> {
+  const parts: string[] = [];
+  const outcome = await readLines(path, {
+    line: (t) => parts.push(t),
+    tooLong: (head) => parts.push(head),
+  });
+  return { text: parts.join('\n'), gzipError: outcome.gzipError };
+}

@@ -1,0 +1,14 @@
+import * as m0001 from './0001-init.js';
+import * as m0002 from './0002-realized-rules.js';
+
+/** One schema step. The list is ordered and append-only: never edit or reorder a shipped entry. */
+export interface Migration {
+  name: string;
+  up: string;
+}
+
+/** Explicit list (no directory scan), so the SQL ships inside the tsc output. */
+export const migrations: readonly Migration[] = [
+  { name: '0001-init', up: m0001.up },
+  { name: '0002-realized-rules', up: m0002.up },
+];

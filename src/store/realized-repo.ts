@@ -1,0 +1,188 @@
+import type { Filter } from '../model/filter.js';
+import type { AddrSet, Endpoint, GetaddrsetsDocument, GetrulesDocument, PortRange, RealizedRule, Ruleset } from '../model/rule.js';
+import type { Db } from './open.js';
+
+/** Renders an endpoint the way getrules prints it (`any`, `addrset X`, `not ip A`). */
+export function endpointText(e: Endpoint): string {
+  switch (e.kind) {
+    case 'any':
+      return 'any';
+    case 'addrset':
+      return `addrset ${e.name}`;
+    case 'inline':
+      return `addrset {${e.entries.join(', ')}}`;
+    case 'ip':
+      return `ip ${e.value}`;
+    case 'not':
+      return `not ${endpointText(e.of)}`;
+  }
+}
+
+/** `80`, `49152-65535`, `{67, 68}`; null (any) stays null. */
+export function portsText(p: PortRange[] | null): string | null {
+  if (p === null) return null;
+  const one = (r: PortRange) => (r.lo === r.hi ? `${r.lo}` : `${r.lo}-${r.hi}`);
+  return p.length === 1 && p[0] ? one(p[0]) : `{${p.map(one).join(', ')}}`;
+}
+
+/** Stores filters; a filter already known by name is updated with the fields this source adds. */
+export function saveFilters(db: Db, sourceId: number, filters: Filter[]): void {
+  const find = db.prepare('SELECT id FROM filters WHERE name = ? AND (host IS ? OR host IS NULL OR ? IS NULL)');
+  const insert = db.prepare(`INSERT INTO filters (source_id, name, hash, vm_uuid, vm_name, vnic_index, host, world_id,
+    port_name, slot, ips_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const update = db.prepare(`UPDATE filters SET hash = COALESCE(?, hash), vm_uuid = COALESCE(?, vm_uuid),
+    vm_name = COALESCE(?, vm_name), vnic_index = COALESCE(?, vnic_index), host = COALESCE(?, host),
+    world_id = COALESCE(?, world_id), port_name = COALESCE(?, port_name), slot = COALESCE(?, slot) WHERE id = ?`);
+  for (const f of filters) {
+    const row = find.get(f.name, f.host, f.host) as { id: number } | undefined;
+    if (row) update.run(f.hash, f.vmUuid, f.vmName, f.vnicIndex, f.host, f.worldId, f.portName, f.slot, row.id);
+    else
+      insert.run(sourceId, f.name, f.hash, f.vmUuid, f.vmName, f.vnicIndex, f.host, f.worldId, f.portName, f.slot,
+        JSON.stringify(f.ips));
+  }
+}
+
+export interface StoredFilter extends Filter {
+  id: number;
+}
+
+export function listFilters(db: Db): StoredFilter[] {
+  const rows = db
+    .prepare(`SELECT id, name, hash, vm_uuid AS vmUuid, vm_name AS vmName, vnic_index AS vnicIndex, host,
+      world_id AS worldId, port_name AS portName, slot, ips_json FROM filters ORDER BY host, name`)
+    .all() as (Omit<StoredFilter, 'ips'> & { ips_json: string })[];
+  return rows.map(({ ips_json, ...f }) => ({ ...f, ips: JSON.parse(ips_json) as string[] }));
+}
+
+/**
+ * Finds the filter a user names: by filter name or by hash (both identify a filter everywhere).
+ * Also matches rulesets stored for a filter name that no getfilters output described.
+ */
+export function resolveFilterName(db: Db, nameOrHash: string): string | null {
+  const f = db.prepare('SELECT name FROM filters WHERE name = ? OR hash = ? ORDER BY id LIMIT 1').get(nameOrHash, nameOrHash) as
+    | { name: string }
+    | undefined;
+  if (f) return f.name;
+  const r = db.prepare('SELECT filter_name AS name FROM rulesets WHERE filter_name = ? LIMIT 1').get(nameOrHash) as
+    | { name: string }
+    | undefined;
+  return r?.name ?? null;
+}
+
+/** Stores one getrules document: its rulesets and every rule line with the full match as JSON. */
+export function saveGetrules(db: Db, sourceId: number, doc: GetrulesDocument): number {
+  const rs = db.prepare(`INSERT INTO rulesets (source_id, filter_name, name, layer, generation, realization_time, line)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const rule = db.prepare(`INSERT INTO rules (ruleset_id, idx, section, rule_id, position, internal, direction, af,
+    protocol, ethertype, strict, stateless, icmp_type, icmp_code, src, dst, src_ports, dst_ports, action, log, alg, tag,
+    line, col, text, match_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  let n = 0;
+  for (const set of doc.rulesets) {
+    const id = Number(
+      rs.run(sourceId, doc.filter, set.name, set.layer, set.generation, set.realizationTime, set.span.line).lastInsertRowid,
+    );
+    for (const r of set.rules) {
+      rule.run(id, r.index, r.section, r.ruleId, r.position, r.internal ? 1 : 0, r.direction, r.af, r.protocol,
+        r.ethertype, r.strict ? 1 : 0, r.stateless ? 1 : 0, r.icmpType, r.icmpCode, endpointText(r.src),
+        endpointText(r.dst), portsText(r.srcPorts), portsText(r.dstPorts), r.action, r.log ? 1 : 0, r.alg, r.tag,
+        r.span.line, r.span.column, r.text, JSON.stringify(r));
+      n++;
+    }
+  }
+  return n;
+}
+
+export function saveGetaddrsets(db: Db, sourceId: number, doc: GetaddrsetsDocument): number {
+  const ins = db.prepare('INSERT INTO addrsets (source_id, filter_name, name, entries_json, line) VALUES (?, ?, ?, ?, ?)');
+  for (const a of doc.addrsets) ins.run(sourceId, doc.filter, a.name, JSON.stringify(a.entries), a.span.line);
+  return doc.addrsets.length;
+}
+
+/**
+ * The realized rulesets of one filter, newest capture first wins: when a filter's rules were
+ * ingested from several captures, the latest source is the one the engine uses.
+ */
+export function loadRulesets(db: Db, filterName: string): Ruleset[] {
+  const latest = db.prepare('SELECT MAX(source_id) AS sid FROM rulesets WHERE filter_name = ?').get(filterName) as {
+    sid: number | null;
+  };
+  if (latest.sid === null) return [];
+  const sets = db
+    .prepare(`SELECT id, name FROM rulesets WHERE filter_name = ? AND source_id = ? ORDER BY id`)
+    .all(filterName, latest.sid) as { id: number; name: string }[];
+  const rules = db.prepare('SELECT match_json FROM rules WHERE ruleset_id = ? ORDER BY idx');
+  const meta = db.prepare('SELECT layer, generation, realization_time AS realizationTime, line FROM rulesets WHERE id = ?');
+  return sets.map((s) => {
+    const m = meta.get(s.id) as { layer: 'L2' | 'L3'; generation: string | null; realizationTime: string | null; line: number };
+    const parsed = (rules.all(s.id) as { match_json: string }[]).map((r) => JSON.parse(r.match_json) as RealizedRule);
+    return {
+      name: s.name,
+      layer: m.layer,
+      generation: m.generation,
+      realizationTime: m.realizationTime,
+      rules: parsed,
+      span: parsed[0]?.span ?? { file: '', offset: -1, line: m.line, column: 1, length: 0 },
+    };
+  });
+}
+
+/** Address sets visible to a filter: its own getaddrsets output, else sets captured without a filter name. */
+export function loadAddrsets(db: Db, filterName: string): AddrSet[] {
+  const rows = db
+    .prepare(`SELECT a.name, a.entries_json, a.line, s.path FROM addrsets a JOIN sources s ON s.id = a.source_id
+      WHERE a.filter_name = ? OR a.filter_name IS NULL ORDER BY (a.filter_name IS NULL), a.id`)
+    .all(filterName) as { name: string; entries_json: string; line: number; path: string }[];
+  const seen = new Set<string>();
+  const out: AddrSet[] = [];
+  for (const r of rows) {
+    if (seen.has(r.name)) continue;
+    seen.add(r.name);
+    out.push({
+      name: r.name,
+      entries: JSON.parse(r.entries_json) as AddrSet['entries'],
+      span: { file: r.path, offset: -1, line: r.line, column: 1, length: 0 },
+    });
+  }
+  return out;
+}
+
+/** Rules as the `dfwsim rules` contract lists them. */
+export interface RuleRow {
+  filter: string | null;
+  ruleset: string;
+  ruleId: number;
+  position: number;
+  direction: string;
+  af: string | null;
+  protocol: string | null;
+  strict: boolean;
+  icmpType: number | null;
+  src: string;
+  dst: string;
+  srcPorts: string | null;
+  dstPorts: string | null;
+  action: string;
+  log: boolean;
+  tag: string | null;
+  alg: string | null;
+  internal: boolean;
+  line: number;
+  section: string | null;
+  source: string;
+}
+
+export function listRules(db: Db, filterName?: string): RuleRow[] {
+  const rows = db
+    .prepare(`SELECT rs.filter_name AS filter, rs.name AS ruleset, r.rule_id AS ruleId, r.position, r.direction, r.af,
+        r.protocol, r.strict, r.icmp_type AS icmpType, r.src, r.dst, r.src_ports AS srcPorts, r.dst_ports AS dstPorts,
+        r.action, r.log, r.tag, r.alg, r.internal, r.line, r.section, s.path AS source
+      FROM rules r JOIN rulesets rs ON rs.id = r.ruleset_id JOIN sources s ON s.id = rs.source_id
+      ${filterName !== undefined ? 'WHERE rs.filter_name = ?' : ''}
+      ORDER BY rs.filter_name, rs.id, r.idx`)
+    .all(...(filterName !== undefined ? [filterName] : [])) as (Omit<RuleRow, 'strict' | 'log' | 'internal'> & {
+    strict: number;
+    log: number;
+    internal: number;
+  })[];
+  return rows.map((r) => ({ ...r, strict: r.strict === 1, log: r.log === 1, internal: r.internal === 1 }));
+}
