@@ -31,3 +31,9 @@ export interface CliContext {
   io: Io;
   exitCode: number;
 }
+
+/**
+ * yargs drops a lone `-` positional; it stands for stdin, so it is carried through as this
+ * token and turned back into `-` by the commands that read paths.
+ */
+export const STDIN_ARG = '<stdin>';

@@ -1,10 +1,10 @@
 import yargs from 'yargs';
 import { commands } from './commands/index.js';
-import { EXIT, UsageError, processIo, type CliContext, type Io } from './io.js';
+import { EXIT, STDIN_ARG, UsageError, processIo, type CliContext, type Io } from './io.js';
 
 /** Builds the parser for `argv` (already without `node` and the script); tests call this in-process. */
 export function createCli(argv: string[], ctx: CliContext) {
-  let y = yargs(argv)
+  let y = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
     .scriptName('dfwsim')
     .usage('$0 <command> [options]\n\nDistributed-firewall log and policy simulator (NSX DFW, Antrea).')
     .strict()
@@ -29,7 +29,7 @@ export async function runCli(argv: string[], io: Io = processIo()): Promise<numb
   let helpShown = '';
   try {
     const parser = createCli(argv, ctx);
-    await parser.parseAsync(argv, {}, (err, _argv, output) => {
+    await parser.parseAsync(argv.map((a) => (a === '-' ? STDIN_ARG : a)), {}, (err, _argv, output) => {
       if (output && !err) helpShown = output;
     });
   } catch (e) {

@@ -40,6 +40,24 @@ export const DiagnosticCode = {
   PolicyInvalid: 'policy/invalid',
   /** something the references call unverified: handled leniently, said so */
   Unverified: 'semantics/unverified',
+  /** .dfw: an applied-to / members / exclude name that is no declared filter, VM, hash or group */
+  PolicyUnknownReference: 'policy/unknown-reference',
+  /** .dfw: a tier name that is neither built in (for the file's model) nor declared with `tier` */
+  PolicyUnknownTier: 'policy/unknown-tier',
+  /** .dfw: a tier of the other family (`Baseline` in an NSX file), or conflicting `model` headers */
+  PolicyTierFamily: 'policy/tier-family',
+  /** .dfw: two policies, groups, filters or tiers with one name */
+  PolicyDuplicateName: 'policy/duplicate-name',
+  /** .dfw: two filters with one hash (a hash identifies a filter in every log line) */
+  PolicyDuplicateHash: 'policy/duplicate-hash',
+  /** .dfw: two policies of one tier with one priority: their rules interleave (antrea.md §2, nondeterministic) */
+  PolicyDuplicatePriority: 'policy/duplicate-priority',
+  /** .dfw: a number outside its range (port > 65535, tier priority, policy priority) */
+  PolicyOutOfRange: 'policy/out-of-range',
+  /** .dfw: an IP address or CIDR that does not parse (bad octet, prefix too long) */
+  PolicyBadAddress: 'policy/bad-address',
+  /** .dfw: `at N` positions that go down inside a block (the block order is what counts) */
+  PolicyRuleOrder: 'policy/rule-order',
 } as const;
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
 

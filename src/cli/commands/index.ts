@@ -3,8 +3,13 @@ import type { CliContext } from '../io.js';
 import { ingestCommand } from './ingest.js';
 import { eventsCommand } from './events.js';
 import { queryCommand } from './query.js';
+import { filtersCommand } from './filters.js';
+import { rulesCommand } from './rules.js';
+import { evalCommand } from './eval.js';
+import { replayCommand } from './replay.js';
+import { matrixCommand } from './matrix.js';
 
 /** Every command, in the order `--help` lists them (explicit list: no directory scan under ESM). */
 export function commands(ctx: CliContext): CommandModule<object, never>[] {
-  return [ingestCommand(ctx), eventsCommand(ctx), queryCommand(ctx)] as unknown as CommandModule<object, never>[];
+  return [ingestCommand(ctx), eventsCommand(ctx), queryCommand(ctx), filtersCommand(ctx), rulesCommand(ctx), evalCommand(ctx), replayCommand(ctx), matrixCommand(ctx)] as unknown as CommandModule<object, never>[];
 }

@@ -4,7 +4,7 @@ import { ingest } from '../../ingest/ingest.js';
 import { INPUT_FORMATS, isInputFormat, type InputFormat } from '../../ingest/sniff.js';
 import { renderIngestSummary } from '../../report/ingest.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../report/tabular.js';
-import { EXIT, UsageError, type CliContext } from '../io.js';
+import { EXIT, STDIN_ARG, UsageError, type CliContext } from '../io.js';
 import { open, withDb } from '../options.js';
 
 interface Args {
@@ -46,7 +46,7 @@ export function ingestCommand(ctx: CliContext): CommandModule<object, Args> {
         : null;
       let started = false;
       try {
-        const summary = await ingest(db, argv.paths, {
+        const summary = await ingest(db, argv.paths.map((p) => (p === STDIN_ARG ? '-' : p)), {
           host: argv.host ?? null,
           inputFormat: input,
           stdin: ctx.io.stdin,

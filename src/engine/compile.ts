@@ -1,0 +1,488 @@
+import type { AddrSet, Endpoint, PortRange, RealizedAction, RealizedRule, Ruleset } from '../model/rule.js';
+import type { SourceSpan } from '../model/source-span.js';
+import type { Verdict } from '../model/decision.js';
+import type { ProductGeneration } from '../model/replay.js';
+import { assertNever } from './assert-never.js';
+import { buildRangeSet, parseIpEntry, rangeSetSize, type IpRange, type IpRangeSet } from './ip.js';
+import { PROTO_ANY, protocolNumber } from './protocols.js';
+
+/**
+ * Compiled form of one filter's realized rules (`vsipioctl getrules` + `getaddrsets`).
+ * Compilation happens once per filter (STYLE habit 9); evaluate.ts only does integer compares
+ * and records which precomputed labels fired (habit 11).
+ */
+
+/** Result of testing one condition: no, yes, or cannot tell (unknown addrset members, ...). */
+export const NO = 0;
+export const YES = 1;
+export const MAYBE = 2;
+export type Tri = 0 | 1 | 2;
+
+/** An address condition of a rule side. */
+export type AddrMatcher =
+  | { kind: 'any'; label: string }
+  /**
+   * Known members. `hasMac`: the set also lists MAC entries, which an IP flow cannot be
+   * checked against, so a miss on the IP ranges is MAYBE, not NO.
+   */
+  | { kind: 'set'; negate: boolean; set: IpRangeSet; hasMac: boolean; name: string | null; label: string }
+  /**
+   * An addrset not defined in the input (or an address dfwsim cannot read): every test is
+   * MAYBE. Never guessed (DESIGN §5).
+   */
+  | { kind: 'unknown'; negate: boolean; name: string; reason: string; label: string };
+
+/** Inclusive port ranges, sorted and merged, as parallel typed arrays. */
+export interface PortMatcher {
+  lo: Int32Array;
+  hi: Int32Array;
+  /** `{80, 443}` / `22` / `49152-65535` */
+  label: string;
+  /** number of ports covered (for the prefilter index) */
+  span: number;
+}
+
+/** What an ethertype rule matches, for an IP flow. */
+export type EtherMatch = 'any' | 'inet' | 'inet6' | 'non-ip' | 'unknown';
+
+/** One compiled rule line. */
+export interface CompiledRule {
+  /** 0-based index within its ruleset (evaluation order) */
+  index: number;
+  ruleset: string;
+  layer: 'L2' | 'L3';
+  section: string | null;
+  ruleId: number;
+  position: number;
+  internal: boolean;
+  /** bit 1 = matches IN, bit 2 = matches OUT */
+  dirMask: number;
+  /** 0 = both families, 4 / 6 = limited by the `inet` / `inet6` token */
+  af: 0 | 4 | 6;
+  /** IANA number; PROTO_ANY for `any`; -2 for a protocol name dfwsim does not know; -3 for an ethertype rule */
+  proto: number;
+  protoName: string;
+  /** non-null for `ethertype` rules (L2) */
+  ether: EtherMatch | null;
+  src: AddrMatcher;
+  dst: AddrMatcher;
+  srcPorts: PortMatcher | null;
+  dstPorts: PortMatcher | null;
+  icmpType: number | null;
+  icmpCode: number | null;
+  strict: boolean;
+  stateless: boolean;
+  action: RealizedAction;
+  verdict: Verdict;
+  log: boolean;
+  tag: string | null;
+  alg: string | null;
+  /** `any/any` rule closing its section: the section's default (vsipioctl.md §4.5) */
+  isDefault: boolean;
+  /** extensions dfwsim cannot evaluate (`with extended src`, `with attribute`): the rule is MAYBE */
+  opaque: string[];
+  /** precomputed trace label: `domain-c7 rule 1026 at 7: inout protocol any from any to any reject ...` */
+  label: string;
+  /** short reference: `domain-c7 rule 1026 at 7` */
+  ref: string;
+  /** walkthrough head: `domain-c7 rule 1026 at 7: REJECT (tag default-deny)` */
+  head: string;
+  span: SourceSpan;
+  rule: RealizedRule;
+}
+
+/** Prefilter for one protocol: candidate rule indices by destination port. */
+export interface ProtoBucket {
+  /** rules of this protocol without ports, or with port ranges too wide to expand */
+  wide: Int32Array;
+  /** rules of this protocol with ports, by destination port (expanded small ranges) */
+  byPort: Map<number, Int32Array>;
+  /** every rule of this protocol that has destination ports (for flows with no dst port) */
+  ported: Int32Array;
+}
+
+/**
+ * The same prefilter restricted to rules whose destination is "wild" for the IPv4 address
+ * index (any, negated, unknown, MAC-bearing): an IPv4 flow's candidates are these plus the
+ * rules of its destination segment (`dstSegs`), which hold every rule with a positive IPv4
+ * destination set covering that segment.
+ */
+export interface DstIndex {
+  anyProtoWild: Int32Array;
+  byProtoWild: Map<number, ProtoBucket>;
+  /** segment start addresses, sorted; segment k is [bounds[k], bounds[k+1]) */
+  bounds: Float64Array;
+  /** rule indices (sorted) whose destination covers segment k */
+  segs: Int32Array[];
+}
+
+/** One compiled ruleset with its prefilter index. */
+export interface CompiledRuleset {
+  name: string;
+  layer: 'L2' | 'L3';
+  rules: CompiledRule[];
+  /** rules that match every protocol (`any`, ethertype, unknown protocol names) */
+  anyProto: Int32Array;
+  byProto: Map<number, ProtoBucket>;
+  /** IPv4 destination index (see DstIndex) */
+  dst: DstIndex;
+}
+
+/** A compiled filter: its rulesets in evaluation order (L2 first, then L3, each in getrules order). */
+export interface CompiledFilter {
+  rulesets: CompiledRuleset[];
+  /** product generation guessed from ruleset names (`domain-cN` = NSX-V, `mainrs` = NSX-T+) */
+  generation: ProductGeneration;
+  /** addrset names used by rules but not defined in the input */
+  unknownAddrsets: string[];
+  ruleCount: number;
+}
+
+/** Input of compileFilter. */
+export interface CompileInput {
+  rulesets: Ruleset[];
+  addrsets: AddrSet[];
+}
+
+/** Ports ranges wider than this many ports are not expanded into the port index. */
+const PORT_EXPAND_LIMIT = 64;
+
+function verdictOf(action: RealizedAction): Verdict {
+  switch (action) {
+    case 'accept':
+      return 'allow';
+    // `punt` hands the packet to a service VM on the same host (dfwpktlog.md §3.2: "PUNT (to a
+    // service VM on the same host)"); for the DFW itself the packet is not blocked, so it counts
+    // as allow. Whether the service VM then drops it is outside what the host data shows.
+    case 'punt':
+      return 'allow';
+    case 'drop':
+      return 'drop';
+    case 'reject':
+      return 'reject';
+    default:
+      return assertNever(action, 'rule action');
+  }
+}
+
+function compilePorts(ranges: PortRange[] | null): PortMatcher | null {
+  if (ranges === null) return null;
+  const sorted = [...ranges].sort((a, b) => a.lo - b.lo);
+  const merged: PortRange[] = [];
+  for (const r of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && r.lo <= last.hi + 1) last.hi = Math.max(last.hi, r.hi);
+    else merged.push({ lo: r.lo, hi: r.hi });
+  }
+  const text = ranges.map((r) => (r.lo === r.hi ? `${r.lo}` : `${r.lo}-${r.hi}`));
+  const label = text.length === 1 ? (text[0] as string) : `{${text.join(', ')}}`;
+  let span = 0;
+  for (const r of merged) span += r.hi - r.lo + 1;
+  return {
+    lo: Int32Array.from(merged.map((r) => r.lo)),
+    hi: Int32Array.from(merged.map((r) => r.hi)),
+    label,
+    span,
+  };
+}
+
+function ipSetLabel(name: string | null, entries: readonly string[]): string {
+  const shown = entries.slice(0, 4).join(', ') + (entries.length > 4 ? `, ... (${entries.length})` : '');
+  return name === null ? `{${shown}}` : `addrset ${name} {${shown}}`;
+}
+
+function compileAddrset(name: string, addrsets: Map<string, AddrSet>, unknown: Set<string>): AddrMatcher {
+  const set = addrsets.get(name);
+  if (set === undefined) {
+    unknown.add(name);
+    return {
+      kind: 'unknown',
+      negate: false,
+      name: name,
+      reason: `addrset ${name} not defined in the input (members unknown)`,
+      label: `addrset ${name} (members unknown)`,
+    };
+  }
+  const ranges: IpRange[] = [];
+  const shown: string[] = [];
+  let hasMac = false;
+  let unreadable: string | null = null;
+  for (const e of set.entries) {
+    if (e.kind === 'mac') {
+      hasMac = true;
+      continue;
+    }
+    const r = parseIpEntry(e.value);
+    if (r === null) unreadable ??= e.value;
+    else {
+      ranges.push(r);
+      shown.push(e.value);
+    }
+  }
+  if (unreadable !== null) {
+    return {
+      kind: 'unknown',
+      negate: false,
+      name: name,
+      reason: `addrset ${name} has an entry dfwsim cannot read (${unreadable})`,
+      label: `addrset ${name} (unreadable entry ${unreadable})`,
+    };
+  }
+  return { kind: 'set', negate: false, set: buildRangeSet(ranges), hasMac, name: name, label: ipSetLabel(name, shown) };
+}
+
+function compileEndpoint(ep: Endpoint, addrsets: Map<string, AddrSet>, unknown: Set<string>, cache?: Map<string, AddrMatcher>): AddrMatcher {
+  switch (ep.kind) {
+    case 'any':
+      return { kind: 'any', label: 'any' };
+    case 'addrset': {
+      const cached = cache?.get(ep.name);
+      if (cached !== undefined) return cached;
+      const m = compileAddrset(ep.name, addrsets, unknown);
+      cache?.set(ep.name, m);
+      return m;
+    }
+    case 'inline':
+    case 'ip': {
+      const entries = ep.kind === 'ip' ? [ep.value] : ep.entries;
+      const ranges: IpRange[] = [];
+      for (const v of entries) {
+        const r = parseIpEntry(v);
+        if (r === null) {
+          return { kind: 'unknown', negate: false, name: v, reason: `address ${v} cannot be read`, label: `ip ${v} (unreadable)` };
+        }
+        ranges.push(r);
+      }
+      const label = ep.kind === 'ip' ? `ip ${ep.value}` : ipSetLabel(null, entries);
+      return { kind: 'set', negate: false, set: buildRangeSet(ranges), hasMac: false, name: null, label };
+    }
+    case 'not': {
+      const inner = compileEndpoint(ep.of, addrsets, unknown, cache);
+      switch (inner.kind) {
+        case 'any':
+          // `not any` matches nothing: an empty set
+          return { kind: 'set', negate: false, set: buildRangeSet([]), hasMac: false, name: null, label: 'not any' };
+        case 'set':
+          return { ...inner, negate: !inner.negate, label: `not ${inner.label}` };
+        case 'unknown':
+          return { ...inner, negate: !inner.negate, label: `not ${inner.label}` };
+        default:
+          return assertNever(inner, 'address matcher');
+      }
+    }
+    default:
+      return assertNever(ep, 'endpoint');
+  }
+}
+
+function etherMatch(ethertype: string): EtherMatch {
+  const e = ethertype.trim().toLowerCase();
+  if (e === 'any') return 'any';
+  if (e === '0x0800' || e === '0800' || e === 'ipv4' || e === 'ip') return 'inet';
+  if (e === '0x86dd' || e === '86dd' || e === 'ipv6') return 'inet6';
+  // ARP, RARP and other known non-IP ethertypes never carry an IP flow
+  if (e === '0x0806' || e === '0806' || e === 'arp' || e === '0x8035' || e === 'rarp') return 'non-ip';
+  return 'unknown';
+}
+
+function isAnyAny(r: RealizedRule): boolean {
+  return (
+    (r.protocol === 'any' || r.ethertype === 'any') &&
+    r.src.kind === 'any' &&
+    r.dst.kind === 'any' &&
+    r.srcPorts === null &&
+    r.dstPorts === null &&
+    r.icmpType === null &&
+    r.af === null &&
+    r.extensions.length === 0
+  );
+}
+
+/** Trace label of a rule, built once: `domain-c7 rule 1026 at 7: <rule text>`. */
+function ruleLabel(r: RealizedRule): string {
+  const section = r.section !== null ? ` [${r.section}]` : '';
+  return `${r.ruleset} rule ${r.ruleId} at ${r.position}${section}${r.internal ? ' (internal)' : ''}: ${r.text.replace(/^#\s*internal\s*#\s*/, '')}`;
+}
+
+function compileRule(r: RealizedRule, layer: 'L2' | 'L3', addrsets: Map<string, AddrSet>, unknown: Set<string>, isDefault: boolean, cache: Map<string, AddrMatcher>): CompiledRule {
+  let proto: number;
+  let protoName: string;
+  let ether: EtherMatch | null = null;
+  if (r.protocol === null) {
+    proto = -3;
+    protoName = `ethertype ${r.ethertype ?? 'any'}`;
+    ether = etherMatch(r.ethertype ?? 'any');
+  } else {
+    protoName = r.protocol;
+    proto = protocolNumber(r.protocol) ?? -2;
+  }
+  const dirMask = r.direction === 'in' ? 1 : r.direction === 'out' ? 2 : 3;
+  // MAC members only matter to L2 rules; an L3 rule matches IP addresses only
+  const side = (ep: Endpoint): AddrMatcher => {
+    const m = compileEndpoint(ep, addrsets, unknown, cache);
+    return m.kind === 'set' && layer === 'L3' && m.hasMac ? { ...m, hasMac: false } : m;
+  };
+  return {
+    index: r.index,
+    ruleset: r.ruleset,
+    layer,
+    section: r.section,
+    ruleId: r.ruleId,
+    position: r.position,
+    internal: r.internal,
+    dirMask,
+    af: r.af === 'inet' ? 4 : r.af === 'inet6' ? 6 : 0,
+    proto,
+    protoName,
+    ether,
+    src: side(r.src),
+    dst: side(r.dst),
+    srcPorts: compilePorts(r.srcPorts),
+    dstPorts: compilePorts(r.dstPorts),
+    icmpType: r.icmpType,
+    icmpCode: r.icmpCode,
+    strict: r.strict,
+    stateless: r.stateless,
+    action: r.action,
+    verdict: verdictOf(r.action),
+    log: r.log,
+    tag: r.tag,
+    alg: r.alg,
+    isDefault,
+    opaque: r.extensions.slice(),
+    label: ruleLabel(r),
+    ref: `${r.ruleset} rule ${r.ruleId} at ${r.position}`,
+    head: ruleHead(r),
+    span: r.span,
+    rule: r,
+  };
+}
+
+/** `domain-c7 rule 1026 at 7: REJECT (tag default-deny)`, the start of a walkthrough line. */
+export function ruleHead(r: RealizedRule): string {
+  return `${r.ruleset} rule ${r.ruleId} at ${r.position}: ${r.action.toUpperCase()}${r.tag !== null ? ` (tag ${r.tag})` : ''}`;
+}
+
+function isDstWild(r: CompiledRule): boolean {
+  return !(r.dst.kind === 'set' && !r.dst.negate && !r.dst.hasMac);
+}
+
+/** IPv4 destination segments: every positive destination range split at all range bounds. */
+function buildDstIndex(rules: CompiledRule[]): DstIndex {
+  const wild = rules.map(isDstWild);
+  const sub = buildIndex(rules, (i) => wild[i] === true);
+  const points = new Set<number>();
+  for (let i = 0; i < rules.length; i++) {
+    const d = (rules[i] as CompiledRule).dst;
+    if (wild[i] || d.kind !== 'set') continue;
+    for (let k = 0; k < d.set.v4lo.length; k++) {
+      points.add(d.set.v4lo[k] as number);
+      points.add((d.set.v4hi[k] as number) + 1);
+    }
+  }
+  const bounds = Float64Array.from([...points].sort((a, b) => a - b));
+  const lists: number[][] = Array.from({ length: bounds.length }, () => []);
+  const first = (v: number): number => {
+    let a = 0;
+    let b = bounds.length - 1;
+    while (a <= b) {
+      const m = (a + b) >>> 1;
+      if ((bounds[m] as number) <= v) a = m + 1;
+      else b = m - 1;
+    }
+    return b;
+  };
+  for (let i = 0; i < rules.length; i++) {
+    const d = (rules[i] as CompiledRule).dst;
+    if (wild[i] || d.kind !== 'set') continue;
+    for (let k = 0; k < d.set.v4lo.length; k++) {
+      const lo = d.set.v4lo[k] as number;
+      const hi = d.set.v4hi[k] as number;
+      for (let sgi = first(lo); sgi < bounds.length && (bounds[sgi] as number) <= hi; sgi++) (lists[sgi] as number[]).push(i);
+    }
+  }
+  return { anyProtoWild: sub.anyProto, byProtoWild: sub.byProto, bounds, segs: lists.map((l) => Int32Array.from(l)) };
+}
+
+function buildIndex(rules: CompiledRule[], keep: (i: number) => boolean = () => true): { anyProto: Int32Array; byProto: Map<number, ProtoBucket> } {
+  const anyProto: number[] = [];
+  const tmp = new Map<number, { wide: number[]; byPort: Map<number, number[]>; ported: number[] }>();
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i] as CompiledRule;
+    if (!keep(i)) continue;
+    if (r.proto < 0) {
+      anyProto.push(i);
+      continue;
+    }
+    let b = tmp.get(r.proto);
+    if (b === undefined) {
+      b = { wide: [], byPort: new Map(), ported: [] };
+      tmp.set(r.proto, b);
+    }
+    if (r.dstPorts === null || r.dstPorts.span > PORT_EXPAND_LIMIT) {
+      b.wide.push(i);
+      if (r.dstPorts !== null) b.ported.push(i);
+      continue;
+    }
+    b.ported.push(i);
+    for (let k = 0; k < r.dstPorts.lo.length; k++) {
+      for (let p = r.dstPorts.lo[k] as number; p <= (r.dstPorts.hi[k] as number); p++) {
+        let list = b.byPort.get(p);
+        if (list === undefined) b.byPort.set(p, (list = []));
+        list.push(i);
+      }
+    }
+  }
+  const byProto = new Map<number, ProtoBucket>();
+  for (const [p, b] of tmp) {
+    const byPort = new Map<number, Int32Array>();
+    for (const [port, list] of b.byPort) byPort.set(port, Int32Array.from(list));
+    byProto.set(p, { wide: Int32Array.from(b.wide), byPort, ported: Int32Array.from(b.ported) });
+  }
+  return { anyProto: Int32Array.from(anyProto), byProto };
+}
+
+/** Guess the product generation from ruleset names (vsipioctl.md §4.8). */
+export function generationFromRulesets(rulesets: readonly { name: string }[]): ProductGeneration {
+  for (const rs of rulesets) if (/^domain-c\d+/.test(rs.name)) return 'nsxv';
+  return 'nsxt3+';
+}
+
+/**
+ * Compile one filter's rulesets. Rule order inside each ruleset is the getrules order
+ * (`RealizedRule.index`); L2 rulesets are placed before L3 ones (dfw-stateful.md §8: "Layer 2
+ * firewall rules are processed before Layer 3 rules"). An addrset named by a rule but absent
+ * from `addrsets` compiles to an `unknown` matcher.
+ */
+export function compileFilter(input: CompileInput): CompiledFilter {
+  const addrsets = new Map<string, AddrSet>();
+  for (const a of input.addrsets) addrsets.set(a.name, a);
+  const unknown = new Set<string>();
+  // one matcher per addrset name: a set is typically used by many rules
+  const cache = new Map<string, AddrMatcher>();
+  const ordered = [...input.rulesets.filter((r) => r.layer === 'L2'), ...input.rulesets.filter((r) => r.layer === 'L3')];
+  let ruleCount = 0;
+  const rulesets: CompiledRuleset[] = ordered.map((rs) => {
+    const src = [...rs.rules].sort((a, b) => a.index - b.index);
+    // the last line of each section, to recognise the section's default rule (vsipioctl.md §4.5:
+    // by its any/any match at the end of the section, not by its action)
+    const lastOfSection = new Map<string, number>();
+    src.forEach((r, i) => lastOfSection.set(r.section ?? '', i));
+    const rules = src.map((r, i) => {
+      const c = compileRule(r, rs.layer, addrsets, unknown, lastOfSection.get(r.section ?? '') === i && isAnyAny(r), cache);
+      // keep `index` the position in this compiled array (it equals RealizedRule.index for parser output)
+      c.index = i;
+      return c;
+    });
+    ruleCount += rules.length;
+    return { name: rs.name, layer: rs.layer, rules, ...buildIndex(rules), dst: buildDstIndex(rules) };
+  });
+  return { rulesets, generation: generationFromRulesets(input.rulesets), unknownAddrsets: [...unknown].sort(), ruleCount };
+}
+
+/** Number of known ranges in an address matcher (0 for any / unknown); used by trace text. */
+export function matcherSize(m: AddrMatcher): number {
+  return m.kind === 'set' ? rangeSetSize(m.set) : 0;
+}
+
+export { PROTO_ANY };

@@ -1,0 +1,584 @@
+import type { Decision, TraceNode } from '../model/decision.js';
+import type { Flow } from '../model/flow.js';
+import type { StoredEvent } from '../model/packet-event.js';
+import type {
+  FilterReplaySummary,
+  ProductGeneration,
+  ReplayAgreement,
+  ReplayEventResult,
+  ReplayResult,
+  ReplayChange,
+  RuleHit,
+  SyntheticPacket,
+  TimerProfile,
+} from '../model/replay.js';
+import type { CompiledFilter, CompiledRule } from './compile.js';
+import { ConnTable, defaultTimers, stateKey, type ConnState } from './conntrack.js';
+import { evaluate, rejectResponse, type EvaluateOptions } from './evaluate.js';
+import { protocolNumber } from './protocols.js';
+
+/**
+ * Stateful per-filter replay of logged DFW events, following the "Replay algorithm" of
+ * shared/reference/dfw-stateful.md (steps cited as "step N"). Each filter has its own rule
+ * table and connection table; events are replayed per host in time order.
+ */
+
+/** Options of replay. */
+export interface ReplayOptions {
+  /** product generation for every filter; default: each compiled filter's guess from its ruleset names */
+  generation?: ProductGeneration;
+  /** filter hashes on the exclusion list (step 3) */
+  excluded?: Iterable<string>;
+  /** timer overrides for every filter (seconds); default §3.3 per generation */
+  timers?: Partial<TimerProfile>;
+  /** per-filter timer overrides (`vsipioctl gettimeout`), by filter hash */
+  filterTimers?: ReadonlyMap<string, Partial<TimerProfile>>;
+  /**
+   * Which filter owns an address, per host: key `${host}|${ip}` (host '' when events carry none)
+   * → filter hash. Used to inject REJECT responses into the sender's filter (step 11). Default:
+   * inferred from the events (a filter that logs traffic IN to, or OUT from, the address and is
+   * not an observer suspect), and the synthetic packet's notes say so.
+   */
+  owners?: ReadonlyMap<string, string>;
+  /** window after a REJECT in which a bare RST of the same connection is its consequence; default 1000 ms [inferred] */
+  consequenceWindowMs?: number;
+  /**
+   * trace detail of the decisions: `minimal` (default: match / unknown / strict-skip nodes, fast
+   * enough for whole logs) or `full` (every skipped rule with its reason, for `explain`)
+   */
+  trace?: 'full' | 'minimal';
+}
+
+/** A logged action in the engine's verdict terms; null when the log has none / another kind. */
+function loggedVerdict(action: string | null): Decision['verdict'] | null {
+  switch ((action ?? '').toUpperCase()) {
+    case 'PASS':
+    case 'ACCEPT':
+    case 'ALLOW':
+    case 'PUNT':
+    case 'COPY':
+      return 'allow';
+    case 'DROP':
+      return 'drop';
+    case 'REJECT':
+      return 'reject';
+    default:
+      return null;
+  }
+}
+
+/** Build the Flow of a logged event, or a reason why it cannot be replayed. */
+export function eventFlow(e: StoredEvent): Flow | string {
+  if (e.af === 'L2') return 'L2 record: its layout is not known (dfwpktlog.md §3), not replayed';
+  if (e.src === null || e.dst === null) return 'record without addresses';
+  if (e.protocol === null) return 'record without protocol';
+  const proto = protocolNumber(e.protocol);
+  if (proto === null || proto < 0) return `protocol ${e.protocol} not known`;
+  const af = e.af === 'INET6' || e.src.includes(':') ? 'inet6' : 'inet';
+  return {
+    af,
+    protocol: proto,
+    src: e.src,
+    dst: e.dst,
+    srcPort: e.srcPort,
+    dstPort: e.dstPort,
+    tcpFlags: e.tcpFlags,
+    icmpType: e.icmpType,
+    icmpCode: e.icmpCode,
+  };
+}
+
+function infoDecision(basis: Decision['basis'], verdict: Decision['verdict'], walkthrough: string, rule: { ruleset: string | null; ruleId: number | null } | null): Decision {
+  const trace: TraceNode[] = [{ kind: 'info', text: walkthrough, children: [] }];
+  return {
+    verdict,
+    basis,
+    ruleset: rule?.ruleset ?? null,
+    ruleId: rule?.ruleId ?? null,
+    position: null,
+    isDefault: false,
+    tier: null,
+    policy: null,
+    rejectSends: null,
+    walkthrough,
+    trace,
+  };
+}
+
+function stateDecision(s: ConnState, what: string): Decision {
+  return infoDecision('state', 'allow', `${what}: state from event ${s.createdBy} (${s.ruleset ?? '?'} rule ${s.ruleId ?? '?'}) passes it`, {
+    ruleset: s.ruleset,
+    ruleId: s.ruleId,
+  });
+}
+
+/** Rule lookup by the fields a Decision carries. */
+function ruleIndex(c: CompiledFilter): Map<string, CompiledRule> {
+  const m = new Map<string, CompiledRule>();
+  for (const rs of c.rulesets)
+    for (const r of rs.rules) {
+      const k = `${r.ruleset}|${r.ruleId}|${r.position}`;
+      if (!m.has(k)) m.set(k, r);
+    }
+  return m;
+}
+
+function isInitial(flow: Flow): boolean {
+  if (flow.protocol !== 6 || flow.tcpFlags === null) return true;
+  const f = flow.tcpFlags.toUpperCase();
+  return f.includes('S') && !f.includes('A');
+}
+
+/**
+ * Does an ALLOW create state (step 9)? Stateful L3 rule and: not TCP; or an initial SYN; or
+ * NSX-T 3.x+ mid-stream pick-up by a non-strict rule (S9). A `protocol any` rule picking up a
+ * mid-stream packet on NSX-T 3.x+ is open question 2: assumed to create state [inferred];
+ * on NSX-V / NSX-T 2.0 it does not (S6). A packet carrying RST never opens a state.
+ */
+function createsState(d: Decision, r: CompiledRule | null, flow: Flow, gen: ProductGeneration, notes: string[]): boolean {
+  if (d.verdict !== 'allow' || r === null) return false;
+  if (r.layer === 'L2' || r.stateless) return false;
+  if (flow.protocol !== 6) return true;
+  const flags = (flow.tcpFlags ?? '').toUpperCase();
+  if (flags.includes('R')) return false;
+  if (isInitial(flow)) return true;
+  if (gen !== 'nsxt3+') {
+    notes.push('mid-stream TCP packet passed without a SYN: no state on NSX-V / NSX-T 2.0 (S6)');
+    return false;
+  }
+  if (r.proto === 6 && !r.strict) {
+    notes.push('mid-stream pick-up by a non-strict TCP rule creates state (NSX-T 3.x+, S9)');
+    return true;
+  }
+  notes.push('mid-stream pick-up by a protocol-any rule assumed to create state [unverified: open question 2]');
+  return true;
+}
+
+function compare(sim: Decision, e: StoredEvent, decider: CompiledRule | null, notes: string[]): ReplayAgreement {
+  const lv = loggedVerdict(e.action);
+  if (lv === null) {
+    notes.push(`logged action ${e.action ?? '(none)'} is not modelled`);
+    return 'drift';
+  }
+  const candidates = new Set<number | string>();
+  if (sim.ruleId !== null) candidates.add(sim.ruleId);
+  if (sim.basis === 'unknown') for (const n of sim.trace) if (n.kind === 'unknown' && n.rule) candidates.add(n.rule.ruleId);
+  const ruleOk = e.ruleId === null || candidates.has(e.ruleId);
+  if (sim.verdict !== lv || !ruleOk) {
+    notes.push(`log says ${e.action ?? ''} rule ${e.ruleId ?? '?'}, simulation ${sim.verdict.toUpperCase()} rule ${sim.ruleId ?? 'none'}`);
+    return 'drift';
+  }
+  if (sim.basis === 'unknown' && e.ruleId !== sim.ruleId) notes.push(`the log resolves the unknown outcome: rule ${e.ruleId ?? '?'} decided`);
+  // step 10: a line is expected only from a rule that logs
+  if (decider !== null && !decider.log && (sim.basis === 'rule' || e.ruleId === decider.ruleId)) {
+    notes.push(`${decider.ref} does not log (no "with log"), yet this line was logged`);
+    return 'drift';
+  }
+  return 'reproduced';
+}
+
+interface FilterCtx {
+  hash: string;
+  host: string | null;
+  compiled: CompiledFilter | null;
+  rules: Map<string, CompiledRule>;
+  excluded: boolean;
+  gen: ProductGeneration | null;
+  table: ConnTable;
+  summary: FilterReplaySummary;
+  hits: Map<string, RuleHit>;
+  inTuples: Set<string>;
+}
+
+interface RejectMark {
+  eventId: number;
+  host: string;
+  tMs: number;
+  proto: number;
+  pair: string;
+}
+
+function unorderedPair(f: Flow): string {
+  const a = `${f.src}|${f.srcPort ?? '-'}`;
+  const b = `${f.dst}|${f.dstPort ?? '-'}`;
+  return `${f.protocol}|${a < b ? a + '|' + b : b + '|' + a}`;
+}
+
+function emptyAgreements(): Record<ReplayAgreement, number> {
+  return { reproduced: 0, drift: 0, 'state-hit': 0, 'state-uncertain': 0, 'no-rules': 0, excluded: 0 };
+}
+
+/**
+ * Replay logged events statefully. `filters` maps a filter hash to its compiled rules; a
+ * filter absent from the map has no realized rules in the input (events there: `no-rules`).
+ * Returns one result per event, in replay order, and per-filter summaries.
+ */
+export function replay(events: readonly StoredEvent[], filters: ReadonlyMap<string, CompiledFilter>, opts: ReplayOptions = {}): ReplayResult {
+  const excluded = new Set(opts.excluded ?? []);
+  const window = opts.consequenceWindowMs ?? 1000;
+  const traceMode = opts.trace ?? 'minimal';
+  const runNotes: string[] = [];
+  const ctxs = new Map<string, FilterCtx>();
+
+  const ctxOf = (hash: string, host: string | null): FilterCtx => {
+    let c = ctxs.get(hash);
+    if (c !== undefined) return c;
+    const compiled = filters.get(hash) ?? null;
+    const gen = compiled === null ? null : (opts.generation ?? compiled.generation);
+    const timers: TimerProfile = { ...defaultTimers(gen ?? 'nsxt3+'), ...opts.timers, ...opts.filterTimers?.get(hash) };
+    c = {
+      hash,
+      host,
+      compiled,
+      rules: compiled === null ? new Map() : ruleIndex(compiled),
+      excluded: excluded.has(hash),
+      gen,
+      table: new ConnTable(hash, timers),
+      summary: {
+        filterHash: hash,
+        host,
+        excluded: excluded.has(hash),
+        hasRules: compiled !== null,
+        generation: gen,
+        events: 0,
+        byAgreement: emptyAgreements(),
+        sessions: [],
+        ruleHits: [],
+        rejectsSent: 0,
+        observerSuspect: false,
+      },
+      hits: new Map(),
+      inTuples: new Set(),
+    };
+    ctxs.set(hash, c);
+    return c;
+  };
+
+  // 2. Order events per host by time, file order for equal ms. A line without a time takes the
+  //    time of the line before it (it was appended in processing order).
+  const byHost = new Map<string, { e: StoredEvent; t: number; i: number }[]>();
+  let lastT = 0;
+  events.forEach((e, i) => {
+    const t = e.tsMs ?? lastT;
+    lastT = t;
+    const h = e.host ?? '';
+    let list = byHost.get(h);
+    if (list === undefined) byHost.set(h, (list = []));
+    list.push({ e, t, i });
+  });
+
+  const results: ReplayEventResult[] = [];
+  for (const [host, list] of byHost) {
+    list.sort((a, b) => a.t - b.t || a.i - b.i);
+    const owners = opts.owners ?? inferOwners(host, list.map((x) => x.e));
+    const rejects: RejectMark[] = [];
+    for (const { e, t } of list) {
+      const res = replayOne(e, t, host, owners, rejects);
+      results.push(res);
+    }
+  }
+
+  function replayOne(e: StoredEvent, t: number, host: string, owners: ReadonlyMap<string, string>, rejects: RejectMark[]): ReplayEventResult {
+    const notes: string[] = [];
+    const hash = e.filterHash ?? '';
+    const ctx = ctxOf(hash, e.host);
+    ctx.summary.events++;
+    const direction: 'IN' | 'OUT' = e.direction ?? 'IN';
+    const reason = (e.reason ?? '').toLowerCase();
+    const kind: ReplayEventResult['kind'] = reason === 'term' ? 'term' : reason === 'match' || reason === 'reason-match' ? 'packet' : 'other';
+    const flowOr = eventFlow(e);
+    const base = {
+      eventId: e.id,
+      filterHash: hash,
+      direction,
+      kind,
+      logged: { action: e.action, ruleId: e.ruleId, ruleset: e.ruleset },
+      causedBy: null as number | null,
+      synthetic: null as SyntheticPacket | null,
+      notes,
+    };
+    const finish = (r: ReplayEventResult): ReplayEventResult => {
+      ctx.summary.byAgreement[r.agreement]++;
+      return r;
+    };
+    if (typeof flowOr === 'string' || e.direction === null || e.producer !== 'nsx-dfw') {
+      notes.push(
+        e.producer !== 'nsx-dfw'
+          ? `${e.producer} record: not replayed against vNIC filters (gateway / Antrea state tables are separate, step 13)`
+          : typeof flowOr === 'string'
+            ? flowOr
+            : 'record without direction: not replayed',
+      );
+      return finish({ ...base, simulated: null, ruleWalk: null, agreement: 'no-rules', stateKey: '', connection: typeof flowOr === 'string' ? '' : unorderedPair(flowOr), createdState: false });
+    }
+    const flow = flowOr;
+    const key = stateKey(flow, direction);
+    const connection = unorderedPair(flow);
+
+    // consequence of an earlier REJECT (step 11): a reset of the same connection shortly after
+    const isReset = flow.protocol === 6 && ((flow.tcpFlags ?? '').toUpperCase().includes('R') || (kind === 'term' && (e.closeReason ?? '').toUpperCase() === 'RST'));
+    if (isReset) {
+      const pair = unorderedPair(flow);
+      for (let i = rejects.length - 1; i >= 0; i--) {
+        const m = rejects[i] as RejectMark;
+        if (t - m.tMs > window) break;
+        if (m.pair === pair && m.eventId !== e.id) {
+          base.causedBy = m.eventId;
+          notes.push(`follows from the REJECT of event ${m.eventId} ${t - m.tMs} ms earlier (the connection was reset) [inferred §4.4]`);
+          break;
+        }
+      }
+    }
+
+    // observer signature (step 12): both directions of one connection arrive IN on this filter
+    if (direction === 'IN') {
+      ctx.inTuples.add(`${flow.protocol}|${flow.src}|${flow.srcPort ?? '-'}|${flow.dst}|${flow.dstPort ?? '-'}`);
+      if (ctx.inTuples.has(`${flow.protocol}|${flow.dst}|${flow.dstPort ?? '-'}|${flow.src}|${flow.srcPort ?? '-'}`)) {
+        if (!ctx.summary.observerSuspect) notes.push('this filter receives both directions of the connection IN: promiscuous / bridging observer suspect');
+        ctx.summary.observerSuspect = true;
+      }
+    }
+
+    // 3. excluded filter: no DFW at all
+    if (ctx.excluded) {
+      notes.push('excluded filter: passes everything, keeps no state; an excluded vNIC should not log, so this line is drift [inferred, S34/S35]');
+      const d = infoDecision('excluded', 'allow', `filter ${hash} is excluded: ALLOW (no DFW)`, null);
+      return finish({ ...base, simulated: d, ruleWalk: null, agreement: 'excluded', stateKey: key, connection, createdState: false });
+    }
+    if (ctx.compiled === null || ctx.gen === null) {
+      notes.push(`no realized rules for filter ${hash || '(none)'} in the input: nothing evaluated`);
+      return finish({ ...base, simulated: null, ruleWalk: null, agreement: 'no-rules', stateKey: key, connection, createdState: false });
+    }
+    const compiled = ctx.compiled;
+    const gen = ctx.gen;
+    const evalOpts: EvaluateOptions = { generation: gen, trace: traceMode };
+
+    // 7. TERM closes the state it names
+    if (kind === 'term') {
+      const s = ctx.table.peek(key);
+      const cr = (e.closeReason ?? '').toUpperCase();
+      if (s === null) {
+        const lk = ctx.table.lookup(key, t);
+        notes.push(lk.kind === 'uncertain' ? lk.why : 'TERM without a known state: the session started before the log window, or its first packet was not logged');
+        const d = infoDecision('state-uncertain', 'allow', 'TERM for a session the replay does not know', null);
+        return finish({ ...base, simulated: d, ruleWalk: null, agreement: 'state-uncertain', stateKey: key, connection, createdState: false });
+      }
+      const linger = flow.protocol !== 6 ? 0 : cr === 'RST' ? ctx.table.timers.tcpClosed : cr === 'FIN' ? ctx.table.timers.tcpFinWait : 0;
+      ctx.table.close(key, t, 'term', cr || null, linger, e.id);
+      const d = stateDecision(s, `TERM ${cr}`);
+      let agreement: ReplayAgreement = 'reproduced';
+      if (e.ruleId !== null && s.ruleId !== null && e.ruleId !== s.ruleId) {
+        notes.push(`TERM names rule ${e.ruleId}, the state was created by rule ${s.ruleId}`);
+        agreement = 'drift';
+      }
+      return finish({ ...base, simulated: d, ruleWalk: null, agreement, stateKey: key, connection, createdState: false });
+    }
+
+    // 4 + 8. the rule walk (L2 first, then L3), computed once: it is what a logged match line
+    // implies happened, and what whatif compares
+    const walk = evaluate(compiled, flow, direction, evalOpts);
+    const decider = walk.ruleset !== null && walk.ruleId !== null && walk.position !== null ? (ctx.rules.get(`${walk.ruleset}|${walk.ruleId}|${walk.position}`) ?? null) : null;
+    const l2Dropped = decider !== null && decider.layer === 'L2' && walk.verdict !== 'allow';
+
+    let simulated: Decision = walk;
+    let agreement: ReplayAgreement;
+    let createdState = false;
+    let rejectApplies = false;
+    // 5 + 6. state lookup (after L2: an L2 drop ends the walk before any state)
+    const lk = l2Dropped ? ({ kind: 'miss', expired: null } as const) : ctx.table.lookup(key, t);
+    switch (lk.kind) {
+      case 'hit': {
+        simulated = stateDecision(lk.state, 'existing state');
+        ctx.table.touch(lk.state, t, e.id);
+        notes.push(`a live state passes this packet, yet it was logged as a first packet: anomaly (observer, stale timers, or state older than the log); rule walk: ${walk.walkthrough}`);
+        agreement = kind === 'packet' ? 'state-hit' : compare(simulated, e, null, notes);
+        break;
+      }
+      case 'uncertain': {
+        notes.push(lk.why);
+        notes.push('a logged match line implies the DFW walked the rules, i.e. no state existed');
+        simulated = { ...walk, basis: 'state-uncertain', walkthrough: `state uncertain; without state: ${walk.walkthrough}` };
+        agreement = 'state-uncertain';
+        // whether or not the old state lived, an allowed packet leaves a state behind
+        if (createsState(walk, decider, flow, gen, notes)) {
+          ctx.table.create(key, flow.protocol, e.id, t, walk.ruleset, typeof walk.ruleId === 'number' ? walk.ruleId : null);
+          createdState = true;
+        }
+        rejectApplies = walk.verdict === 'reject' && loggedVerdict(e.action) === 'reject';
+        break;
+      }
+      case 'miss': {
+        if (lk.expired !== null) notes.push(`state from event ${lk.expired.createdBy} expired (idle longer than its latest timer)`);
+        agreement = compare(walk, e, decider, notes);
+        if (kind === 'other') notes.push(`logged reason ${e.reason ?? ''} is not a rule match; compared as one`);
+        if (createsState(walk, decider, flow, gen, notes)) {
+          ctx.table.create(key, flow.protocol, e.id, t, walk.ruleset, typeof walk.ruleId === 'number' ? walk.ruleId : null);
+          createdState = true;
+        }
+        rejectApplies = walk.verdict === 'reject';
+        break;
+      }
+    }
+    if (simulated.basis === 'rule' || simulated.basis === 'unknown' || simulated.basis === 'default' || simulated.basis === 'state-uncertain') countHit(ctx, walk);
+
+    // 9 + 11. REJECT: synthetic response toward the sender
+    let synthetic: SyntheticPacket | null = null;
+    if (rejectApplies && walk.rejectSends !== null && walk.rejectSends !== 'none') {
+      synthetic = rejectPacket(ctx, flow, direction, walk.rejectSends, t, host, owners);
+      ctx.summary.rejectsSent++;
+      rejects.push({ eventId: e.id, host, tMs: t, proto: flow.protocol, pair: unorderedPair(flow) });
+    } else if (rejectApplies) {
+      notes.push(`REJECT sends nothing: ${rejectResponse(flow).why}`);
+    }
+    return finish({ ...base, simulated, ruleWalk: walk, agreement, stateKey: key, connection, createdState, synthetic });
+  }
+
+  function countHit(ctx: FilterCtx, d: Decision): void {
+    if (d.ruleset === null || typeof d.ruleId !== 'number' || d.position === null) return;
+    const k = `${d.ruleset}|${d.ruleId}|${d.position}`;
+    const h = ctx.hits.get(k);
+    if (h !== undefined) h.count++;
+    else ctx.hits.set(k, { ruleset: d.ruleset, ruleId: d.ruleId, position: d.position, verdict: d.verdict, count: 1 });
+  }
+
+  /** Build the REJECT response and inject it into the sender's filter (steps 9, 11). */
+  function rejectPacket(
+    ctx: FilterCtx,
+    flow: Flow,
+    direction: 'IN' | 'OUT',
+    sends: 'tcp-rst' | 'icmp-unreachable',
+    t: number,
+    host: string,
+    owners: ReadonlyMap<string, string>,
+  ): SyntheticPacket {
+    const notes: string[] = [];
+    const v6 = flow.af === 'inet6';
+    const out: Flow =
+      sends === 'tcp-rst'
+        ? // pf answers with RST+ACK from the original destination to the original source (S17b)
+          { af: flow.af, protocol: 6, src: flow.dst, dst: flow.src, srcPort: flow.dstPort, dstPort: flow.srcPort, tcpFlags: 'RA', icmpType: null, icmpCode: null }
+        : // admin-prohibited: ICMP 3/13, ICMPv6 1/1 (usual codes; NSX names no number [inferred]);
+          // its source address is not documented: the rejected packet's destination is assumed
+          { af: flow.af, protocol: v6 ? 58 : 1, src: flow.dst, dst: flow.src, srcPort: null, dstPort: null, tcpFlags: null, icmpType: v6 ? 1 : 3, icmpCode: v6 ? 1 : 13 };
+    if (sends === 'icmp-unreachable') notes.push('ICMP code and source address assumed (admin-prohibited, from the rejected destination) [unverified]');
+    notes.push('the generated packet is not logged (dfw-stateful.md §4.2 [unknown])');
+    const synth: SyntheticPacket = { kind: sends, flow: out, fromFilter: ctx.hash, injectedInto: null, decision: null, closedState: null, notes };
+    if (direction === 'OUT') {
+      notes.push('the rejected packet was leaving the VM: the response is delivered straight back into it');
+      return synth;
+    }
+    const owner = owners.get(`${host}|${flow.src}`);
+    if (owner === undefined) {
+      notes.push(`the sender ${flow.src} has no known filter on this host: the response leaves toward the network`);
+      return synth;
+    }
+    if (opts.owners === undefined) notes.push(`sender's filter ${owner} inferred from the logs (it logs traffic of ${flow.src})`);
+    if (owner === ctx.hash) {
+      notes.push('the sender owns this filter: not injected again');
+      return synth;
+    }
+    const target = ctxOf(owner, ctx.host);
+    synth.injectedInto = owner;
+    if (target.excluded) {
+      synth.decision = infoDecision('excluded', 'allow', `filter ${owner} is excluded: the response passes`, null);
+      return synth;
+    }
+    if (target.compiled === null || target.gen === null) {
+      notes.push(`filter ${owner} has no realized rules in the input: outcome there not evaluated`);
+      return synth;
+    }
+    // The sender's state is the one its original packet created leaving it (OUT): key
+    // stateKey(flow, 'OUT'). The RST arriving IN has that very key (pf orientation); an ICMP
+    // error is matched to the state of the packet it quotes (pf, §3.1 [inferred]).
+    const k = stateKey(flow, 'OUT');
+    const lk = target.table.lookup(k, t);
+    if (lk.kind === 'hit' || (lk.kind === 'uncertain' && lk.state !== null)) {
+      const s = lk.kind === 'hit' ? lk.state : (lk.state as ConnState);
+      synth.decision = stateDecision(s, `synthetic ${sends === 'tcp-rst' ? 'RST' : 'ICMP unreachable (related)'} on ${owner} IN`);
+      if (lk.kind === 'uncertain') notes.push(lk.why);
+      if (sends === 'tcp-rst') {
+        // the RST moves the sender's state to TCP closed (§4.3 [inferred]); a TERM RST is expected if the creating rule logs
+        target.table.close(k, t, 'reject-reset', 'RST', target.table.timers.tcpClosed, null);
+        synth.closedState = k;
+        const creator = s.ruleset !== null && s.ruleId !== null ? [...target.rules.values()].find((r) => r.ruleset === s.ruleset && r.ruleId === s.ruleId) : undefined;
+        if (creator?.log) notes.push(`expect a TERM ... TCP RST line on ${owner} for rule ${s.ruleId} [inferred §4.3]`);
+      }
+      return synth;
+    }
+    // no state on the sender's filter: the response walks its rules (it creates no state: RST / ICMP error)
+    synth.decision = evaluate(target.compiled, out, 'IN', { generation: target.gen, trace: traceMode });
+    return synth;
+  }
+
+  for (const c of ctxs.values()) {
+    c.summary.sessions = c.table.sessions;
+    c.summary.ruleHits = [...c.hits.values()].sort((a, b) => a.ruleset.localeCompare(b.ruleset) || a.position - b.position);
+  }
+  if (opts.generation === undefined) runNotes.push('product generation guessed per filter from its ruleset names (domain-cN = NSX-V, mainrs = NSX-T 3.x+)');
+  return { events: results, filters: [...ctxs.values()].map((c) => c.summary), notes: runNotes };
+}
+
+/**
+ * Infer which filter owns an address on one host (step 11/12): a filter that logs packets IN
+ * to it or OUT from it. Filters that receive both directions of a connection IN are observer
+ * suspects and never owners; an address claimed by two or more filters has no owner.
+ */
+export function inferOwners(host: string, events: readonly StoredEvent[]): Map<string, string> {
+  const inSeen = new Map<string, Set<string>>();
+  const observers = new Set<string>();
+  for (const e of events) {
+    if (e.filterHash === null || e.direction !== 'IN' || e.src === null || e.dst === null) continue;
+    let s = inSeen.get(e.filterHash);
+    if (s === undefined) inSeen.set(e.filterHash, (s = new Set()));
+    const fwd = `${e.protocol}|${e.src}|${e.srcPort}|${e.dst}|${e.dstPort}`;
+    const rev = `${e.protocol}|${e.dst}|${e.dstPort}|${e.src}|${e.srcPort}`;
+    s.add(fwd);
+    if (s.has(rev)) observers.add(e.filterHash);
+  }
+  const claims = new Map<string, Set<string>>();
+  for (const e of events) {
+    if (e.filterHash === null || observers.has(e.filterHash) || e.direction === null) continue;
+    const ip = e.direction === 'IN' ? e.dst : e.src;
+    if (ip === null) continue;
+    let s = claims.get(ip);
+    if (s === undefined) claims.set(ip, (s = new Set()));
+    s.add(e.filterHash);
+  }
+  const out = new Map<string, string>();
+  for (const [ip, s] of claims) if (s.size === 1) out.set(`${host}|${ip}`, [...s][0] as string);
+  return out;
+}
+
+function outcomeOf(r: ReplayEventResult): ReplayChange['before'] {
+  return {
+    verdict: r.simulated?.verdict ?? null,
+    basis: r.simulated?.basis ?? null,
+    ruleId: r.simulated?.ruleId ?? null,
+    agreement: r.agreement,
+    synthetic: r.synthetic?.kind ?? null,
+  };
+}
+
+/**
+ * Compare two replays of the same events (`whatif`: other rules, a filter excluded): every
+ * event whose verdict, deciding rule, basis or generated response changes, plus the events
+ * whose causing REJECT disappears.
+ */
+export function diffReplays(before: ReplayResult, after: ReplayResult): ReplayChange[] {
+  const afterById = new Map(after.events.map((e) => [e.eventId, e]));
+  const beforeById = new Map(before.events.map((e) => [e.eventId, e]));
+  const out: ReplayChange[] = [];
+  for (const b of before.events) {
+    const a = afterById.get(b.eventId);
+    if (a === undefined) continue;
+    const ob = outcomeOf(b);
+    const oa = outcomeOf(a);
+    const cause = b.causedBy !== null ? beforeById.get(b.causedBy) : undefined;
+    const causeAfter = b.causedBy !== null ? afterById.get(b.causedBy) : undefined;
+    const causeRemoved = cause?.synthetic != null && causeAfter?.synthetic == null;
+    if (causeRemoved || ob.verdict !== oa.verdict || ob.ruleId !== oa.ruleId || ob.basis !== oa.basis || ob.synthetic !== oa.synthetic) {
+      out.push({ eventId: b.eventId, filterHash: b.filterHash, before: ob, after: oa, causeRemoved });
+    }
+  }
+  return out;
+}
