@@ -102,10 +102,11 @@ export interface ProtoBucket {
 }
 
 /**
- * The same prefilter restricted to rules whose destination is "wild" for the IPv4 address
- * index (any, negated, unknown, MAC-bearing): an IPv4 flow's candidates are these plus the
- * rules of its destination segment (`dstSegs`), which hold every rule with a positive IPv4
- * destination set covering that segment.
+ * IPv4 address index. A side is "wild" when it is not a positive, IP-only known set (any,
+ * negated, unknown, MAC-bearing). An IPv4 flow's candidates are: the protocol / port lists
+ * restricted to rules wild on both sides, the rules of its destination segment (rules with a
+ * known destination set covering it), and the rules of its source segment (rules with a wild
+ * destination and a known source set covering it).
  */
 export interface DstIndex {
   anyProtoWild: Int32Array;
@@ -114,6 +115,9 @@ export interface DstIndex {
   bounds: Float64Array;
   /** rule indices (sorted) whose destination covers segment k */
   segs: Int32Array[];
+  /** the same for sources, over rules with a wild destination */
+  srcBounds: Float64Array;
+  srcSegs: Int32Array[];
 }
 
 /** One compiled ruleset with its prefilter index. */
@@ -363,21 +367,20 @@ export function ruleHead(r: RealizedRule): string {
   return `${r.ruleset} rule ${r.ruleId} at ${r.position}: ${r.action.toUpperCase()}${r.tag !== null ? ` (tag ${r.tag})` : ''}`;
 }
 
-function isDstWild(r: CompiledRule): boolean {
-  return !(r.dst.kind === 'set' && !r.dst.negate && !r.dst.hasMac);
+/** A side is "wild" for the IPv4 address index when it is not a positive, IP-only known set. */
+function isWild(m: AddrMatcher): boolean {
+  return !(m.kind === 'set' && !m.negate && !m.hasMac);
 }
 
-/** IPv4 destination segments: every positive destination range split at all range bounds. */
-function buildDstIndex(rules: CompiledRule[]): DstIndex {
-  const wild = rules.map(isDstWild);
-  const sub = buildIndex(rules, (i) => wild[i] === true);
+/** IPv4 segments of the selected rules' address sets, split at every range bound. */
+function buildSegments(rules: CompiledRule[], select: (r: CompiledRule) => IpRangeSet | null): { bounds: Float64Array; segs: Int32Array[] } {
   const points = new Set<number>();
-  for (let i = 0; i < rules.length; i++) {
-    const d = (rules[i] as CompiledRule).dst;
-    if (wild[i] || d.kind !== 'set') continue;
-    for (let k = 0; k < d.set.v4lo.length; k++) {
-      points.add(d.set.v4lo[k] as number);
-      points.add((d.set.v4hi[k] as number) + 1);
+  const sets = rules.map(select);
+  for (const set of sets) {
+    if (set === null) continue;
+    for (let k = 0; k < set.v4lo.length; k++) {
+      points.add(set.v4lo[k] as number);
+      points.add((set.v4hi[k] as number) + 1);
     }
   }
   const bounds = Float64Array.from([...points].sort((a, b) => a - b));
@@ -392,16 +395,29 @@ function buildDstIndex(rules: CompiledRule[]): DstIndex {
     }
     return b;
   };
-  for (let i = 0; i < rules.length; i++) {
-    const d = (rules[i] as CompiledRule).dst;
-    if (wild[i] || d.kind !== 'set') continue;
-    for (let k = 0; k < d.set.v4lo.length; k++) {
-      const lo = d.set.v4lo[k] as number;
-      const hi = d.set.v4hi[k] as number;
-      for (let sgi = first(lo); sgi < bounds.length && (bounds[sgi] as number) <= hi; sgi++) (lists[sgi] as number[]).push(i);
+  sets.forEach((set, i) => {
+    if (set === null) return;
+    for (let k = 0; k < set.v4lo.length; k++) {
+      const lo = set.v4lo[k] as number;
+      const hi = set.v4hi[k] as number;
+      for (let sg = first(lo); sg < bounds.length && (bounds[sg] as number) <= hi; sg++) (lists[sg] as number[]).push(i);
     }
-  }
-  return { anyProtoWild: sub.anyProto, byProtoWild: sub.byProto, bounds, segs: lists.map((l) => Int32Array.from(l)) };
+  });
+  return { bounds, segs: lists.map((l) => Int32Array.from(l)) };
+}
+
+/**
+ * The IPv4 address index. Each rule is found through exactly one route: its destination
+ * segment when the destination is a known positive set; else its source segment when the
+ * source is; else the protocol / port lists of "wild" rules.
+ */
+function buildDstIndex(rules: CompiledRule[]): DstIndex {
+  const dstWild = rules.map((r) => isWild(r.dst));
+  const srcWild = rules.map((r) => isWild(r.src));
+  const sub = buildIndex(rules, (i) => dstWild[i] === true && srcWild[i] === true);
+  const dst = buildSegments(rules, (r) => (!isWild(r.dst) && r.dst.kind === 'set' ? r.dst.set : null));
+  const src = buildSegments(rules, (r) => (isWild(r.dst) && !isWild(r.src) && r.src.kind === 'set' ? r.src.set : null));
+  return { anyProtoWild: sub.anyProto, byProtoWild: sub.byProto, bounds: dst.bounds, segs: dst.segs, srcBounds: src.bounds, srcSegs: src.segs };
 }
 
 function buildIndex(rules: CompiledRule[], keep: (i: number) => boolean = () => true): { anyProto: Int32Array; byProto: Map<number, ProtoBucket> } {

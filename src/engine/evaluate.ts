@@ -233,8 +233,8 @@ function segmentOf(bounds: Float64Array, v: number): number {
  * First match in one ruleset over the prefilter candidates, merged in rule order. Candidates:
  * rules of any protocol, rules of the flow's protocol without an expanded port (wide), rules
  * listed under the flow's destination port; for a readable IPv4 flow these lists are restricted
- * to rules whose destination is "wild", and the rules of the destination's address segment are
- * merged in. Every candidate is still fully tested by matchRule: the index only drops rules that
+ * to rules wild on both address sides, and the rules of the destination's and the source's
+ * address segments are merged in (DstIndex in compile.ts). Every candidate is still fully tested by matchRule: the index only drops rules that
  * cannot match.
  */
 function walkRuleset(rs: CompiledRuleset, k: FlowKey, dirBit: number, gen: ProductGeneration): Walk {
@@ -249,14 +249,18 @@ function walkRuleset(rs: CompiledRuleset, k: FlowKey, dirBit: number, gen: Produ
     B = bucket.wide;
     C = k.dstPort === null ? bucket.ported : (bucket.byPort.get(k.dstPort) ?? EMPTY);
   }
+  let E: Int32Array = EMPTY;
   if (v4) {
     const sg = segmentOf(rs.dst.bounds, k.dst4);
     if (sg >= 0) D = rs.dst.segs[sg] as Int32Array;
+    const ss = segmentOf(rs.dst.srcBounds, k.src4);
+    if (ss >= 0) E = rs.dst.srcSegs[ss] as Int32Array;
   }
   let ia = 0;
   let ib = 0;
   let ic = 0;
   let id = 0;
+  let ie = 0;
   const INF = 0x7fffffff;
   let maybes: number[] | null = null;
   let strict: number[] | null = null;
@@ -265,14 +269,17 @@ function walkRuleset(rs: CompiledRuleset, k: FlowKey, dirBit: number, gen: Produ
     const b = ib < B.length ? (B[ib] as number) : INF;
     const c = ic < C.length ? (C[ic] as number) : INF;
     const d = id < D.length ? (D[id] as number) : INF;
+    const e = ie < E.length ? (E[ie] as number) : INF;
     const ab = a < b ? a : b;
     const cd = c < d ? c : d;
-    const m = ab < cd ? ab : cd;
+    const abcd = ab < cd ? ab : cd;
+    const m = abcd < e ? abcd : e;
     if (m === INF) break;
     if (a === m) ia++;
     if (b === m) ib++;
     if (c === m) ic++;
     if (d === m) id++;
+    if (e === m) ie++;
     const r = rules[m] as CompiledRule;
     const t = matchRule(r, k, dirBit);
     if (t === NO) continue;

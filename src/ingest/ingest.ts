@@ -10,8 +10,8 @@ import { parseDfwpktlogLine } from '../parse/dfwpktlog.js';
 import { parseAntreaNpLogLine } from '../parse/antrea-np-log.js';
 import { parseVsipCapture } from '../parse/vsipioctl-capture.js';
 import type { LineContext, LineResult } from '../parse/line-result.js';
-import type { Db } from '../store/open.js';
-import { prepareEventInsert, insertEvent } from '../store/events-repo.js';
+import { beginBulkWrite, endBulkWrite, type Db } from '../store/open.js';
+import { prepareEventInserts, insertEvent } from '../store/events-repo.js';
 import {
   findSourceBySha,
   insertSource,
@@ -125,6 +125,7 @@ export async function ingest(db: Db, paths: string[], opts: IngestOptions = {}):
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   let bytesBefore = 0;
 
+  beginBulkWrite(db);
   try {
     for (const [i, f] of resolved.entries()) {
       const size = sizes[i] ?? 0;
@@ -134,6 +135,7 @@ export async function ingest(db: Db, paths: string[], opts: IngestOptions = {}):
       opts.onProgress?.(bytesBefore, totalBytes);
     }
   } finally {
+    endBulkWrite(db);
     if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
   }
 
@@ -210,7 +212,7 @@ async function ingestOne(
   if (format === 'vsipioctl') {
     await ingestCapture(db, f, sourceId, host, summary, problems);
   } else {
-    await ingestLog(db, f, format, sourceId, host, resumeAfter, opts.batchLines ?? 8192, summary, problems, progress);
+    await ingestLog(db, f, format, sourceId, host, resumeAfter, opts.batchLines ?? 4096, summary, problems, progress);
   }
   markSourceComplete(db, sourceId);
   return summary;
@@ -230,7 +232,7 @@ async function ingestLog(
 ): Promise<void> {
   const parse: (line: string, ctx: LineContext) => LineResult =
     format === 'dfwpktlog' ? parseDfwpktlogLine : parseAntreaNpLogLine;
-  const insert = prepareEventInsert(db);
+  const insert = prepareEventInserts(db);
   const reject = prepareRejectedInsert(db);
   const advance = prepareSourceProgress(db);
   const ctx: LineContext = { source: f.shownAs, line: 0, host };

@@ -116,7 +116,10 @@ export interface DfwRuleStatement {
   fields: DfwStatementFields;
   /** the policy-level action (`accept` is `allow`); null for `punt`, which the model lacks */
   action: RuleAction | null;
-  /** the PolicyRules this statement became (one per direction, see projectRule); empty when dropped */
+  /**
+   * the PolicyRules this statement became (one per direction, see projectRule); empty when left
+   * out (`punt`) or when it cannot decide IP traffic (an L2 `ethertype` rule that accepts)
+   */
   rules: PolicyRule[];
   span: SourceSpan;
   /** the statement as written, blanks collapsed */
@@ -209,6 +212,9 @@ const ANTREA_ONLY = new Set(['securityops', 'networkops', 'platform', 'baseline'
 
 /** Custom Antrea tier priorities that are taken or reserved (antrea.md §1.2). */
 const RESERVED_TIER_PRIORITIES = new Set([50, 100, 150, 200, 220, 250, 251, 252, 253, 254, 255]);
+
+/** Ethertypes whose frames carry IPv4 or IPv6 (`any`, 0x0800, 0x86dd, by name or number). */
+const L2_CARRIES_IP = new Set(['any', '0x0800', '0x86dd', '2048', '34525', 'ipv4', 'ipv6', 'ip']);
 
 const ALL = 'all' as const;
 type FilterSet = Set<string> | typeof ALL;
@@ -740,6 +746,12 @@ class Resolver {
         this.report('warning', DiagnosticCode.PolicyUnsupportedField, nodeSpan(unit, only(node.children[k])),
           `negated endpoints ('not') cannot be expressed in the tiered model; this side matches nothing`);
       }
+    }
+    // An L2 (`ethertype`) rule that lets a frame through does not decide anything for IP traffic:
+    // NSX goes on to the L3 categories (vsipioctl.md 4.6, `mainrs_L2` before `mainrs`). Only an L2
+    // drop/reject of IP frames is a verdict for the endpoint model; other ethertypes never carry IP.
+    if (fields.ethertype !== null && (action === 'allow' || action === 'pass' || !L2_CARRIES_IP.has(fields.ethertype))) {
+      return stmt;
     }
     const src = this.endpointPeers(unit, only(node.children.src));
     const dst = this.endpointPeers(unit, only(node.children.dst));

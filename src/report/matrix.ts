@@ -115,7 +115,7 @@ export function renderMatrixResults(results: MatrixResult[], format: MatrixForma
  * file:line:col first), 1 with `check` when any cell or probe differs from the expectation,
  * else 0. Documented disagreements (self-traffic in cyclonus cases) are not mismatches.
  */
-export function matrixCommand(files: string[], opts: { check: boolean; format: MatrixFormat }): { output: string; exitCode: 0 | 1 | 2 } {
+export function matrixCommand(files: string[], opts: { check: boolean; format: MatrixFormat }): { output: string; errors: string; exitCode: 0 | 1 | 2 } {
   const all: MatrixResult[] = [];
   const diags: Diagnostic[] = [];
   const sources = new Map<string, string>();
@@ -139,13 +139,13 @@ export function matrixCommand(files: string[], opts: { check: boolean; format: M
   }
   const shown = diags.filter((d) => d.severity !== 'info');
   const diagText = shown.length > 0 ? renderDiagnostics(shown, sources) : '';
-  if (hasErrors(diags)) return { output: diagText, exitCode: 2 };
+  if (hasErrors(diags)) return { output: '', errors: diagText, exitCode: 2 };
   const body = renderMatrixResults(all, opts.format);
   const mismatches = all.reduce((n, r) => n + r.mismatches.length, 0);
   const summary =
     opts.format === 'table'
       ? `\n${all.length} probe result(s), ${mismatches} mismatch(es), ${all.reduce((n, r) => n + r.knownDisagreements.length, 0)} documented disagreement(s)\n`
       : '';
-  const output = (opts.format === 'table' ? diagText : '') + body + summary;
-  return { output, exitCode: opts.check && mismatches > 0 ? 1 : 0 };
+  // warnings go to stderr so that JSON/CSV on stdout stay machine-readable
+  return { output: body + summary, errors: diagText, exitCode: opts.check && mismatches > 0 ? 1 : 0 };
 }

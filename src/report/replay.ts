@@ -7,6 +7,8 @@ export interface ReplayRow {
   e: StoredEvent | undefined;
 }
 
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
 const decided = (d: ReplayEventResult['simulated']) =>
   d === null ? '' : `${d.verdict.toUpperCase()} ${d.basis === 'rule' || d.basis === 'default' ? (d.ruleId !== null ? `${d.ruleset ? `${d.ruleset}/` : ''}${d.ruleId}` : 'default') : d.basis}`;
 
@@ -20,7 +22,8 @@ const COLUMNS: Column<ReplayRow>[] = [
   { header: 'simulated', get: (x) => decided(x.r.simulated) },
   { header: 'agreement', get: (x) => x.r.agreement },
   { header: 'causedBy', get: (x) => x.r.causedBy },
-  { header: 'notes', get: (x) => x.r.notes.join('; ') },
+  // notes can be long explanations: the table shows the first one, cut; JSON has them all
+  { header: 'notes', get: (x) => clip(x.r.notes[0] ?? '', 90) + (x.r.notes.length > 1 ? ` (+${x.r.notes.length - 1})` : '') },
 ];
 
 const FILTER_COLUMNS: Column<ReplayResult['filters'][number]>[] = [

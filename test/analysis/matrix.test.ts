@@ -97,11 +97,11 @@ test('matrixCommand: exit 0 on the corpus with --check, 1 on a mismatch, 2 on un
   writeFileSync(broken, 'schema_version: 1\nid: broken\ncluster:\n  namespaces: [\n');
   const b = matrixCommand([broken], { check: true, format: 'json' });
   t.is(b.exitCode, 2);
-  t.regex(b.output, new RegExp(`${broken.replace(/[/.]/g, '\\$&')}:\\d+:\\d+`));
+  t.regex(b.errors, new RegExp(`${broken.replace(/[/.]/g, '\\$&')}:\\d+:\\d+`));
 
   const missing = matrixCommand([path.join(dir, 'nope.yaml')], { check: true, format: 'table' });
   t.is(missing.exitCode, 2);
-  t.regex(missing.output, /input\/unreadable/);
+  t.regex(missing.errors, /input\/unreadable/);
 });
 
 test('renderers: json round-trips the results, csv has one row per cell', (t) => {

@@ -132,6 +132,7 @@ test('replay: the seed (F5 observer): SYN passes on both filters, SA hits REJECT
   t.is(d.simulated?.ruleId, 1026);
   t.is(d.simulated?.rejectSends, 'none');
   t.is(d.synthetic, null);
+  t.true(d.notes.some((n) => n.includes('an RST is never answered')));
   t.is(d.agreement, 'reproduced');
 
   const f53 = r.filters.find((f) => f.filterHash === '53210');

@@ -114,8 +114,14 @@ test('f5-promiscuous: rules projected per direction, near side limited to the fi
   const r1026 = policy(doc, 'f5-hardening').rules[0];
   t.is(r1026?.logging, true);
   t.is(r1026?.logLabel, 'default-deny');
+  // The L2 accept (1004) lets frames on to the L3 categories: no verdict for IP traffic, so no rule;
+  // the statement is kept as written.
   const l2 = policy(doc, 'l2-default');
   t.true(l2.kind === 'nsx' && l2.stateful);
+  t.deepEqual(l2.rules, []);
+  t.like(doc.statements.find((x) => x.fields.ruleId === 1004)?.fields, { ethertype: 'any', action: 'accept' });
+  const drop = parsePolicyFile('policy l2 tier Ethernet { rule 1 inout ethertype any from any to any drop; rule 2 inout ethertype 0x0806 from any to any drop; }', 'l2.dfw');
+  t.deepEqual(drop.value.policySet.policies[0]?.rules.map(ruleText), ['1#0 inout drop [] -> policy']);
 });
 
 test('f5-promiscuous: every object has its span, statements keep the realized fields', (t) => {

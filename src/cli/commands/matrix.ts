@@ -20,6 +20,7 @@ export function matrixCommand(ctx: CliContext): CommandModule<object, Args> {
     handler: (argv) => {
       const r = runMatrix(argv.scenarios, { check: argv.check, format: asOutputFormat(argv.format) });
       ctx.io.out(r.output);
+      if (r.errors) ctx.io.err(r.errors);
       ctx.exitCode = r.exitCode;
     },
   };

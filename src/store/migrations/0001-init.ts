@@ -1,5 +1,8 @@
 /**
- * Sources, packet events and rejected lines. Column names are snake_case; the repositories
+ * Sources, packet events and rejected lines. `events` has no secondary index on purpose:
+ * the reads are scans (replay and audits read a window in time order; `events` filters
+ * scan at millions of rows/s), while an index keyed by filter hash costs about 45% of the
+ * bulk-insert rate (measured: 122k vs 222k rows/s), because log order scatters its keys. Column names are snake_case; the repositories
  * map them to the camelCase contract. Kept to portable SQL (no SQLite-only types) so the
  * audit queries could run on another engine later (DESIGN.md section 7).
  */
@@ -61,8 +64,6 @@ CREATE TABLE events (
   dedup_duration TEXT,
   raw            TEXT    NOT NULL
 );
-CREATE INDEX events_filter_ts ON events (filter_hash, ts_ms);
-CREATE INDEX events_rule ON events (rule_id);
 
 CREATE TABLE rejected_lines (
   id        INTEGER PRIMARY KEY,
