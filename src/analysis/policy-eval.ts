@@ -5,6 +5,7 @@ import { emptyInventory, type EndpointRef, type Inventory, type PolicySet } from
 import { buildPolicySet, loadInventory, loadPolicyYaml, mergeInventory } from '../policy/index.js';
 import type { PolicyFragment } from '../policy/antrea-yaml.js';
 import { compilePolicySet, evaluateConnection, type ConnectionDecision, type ConnectionSpec } from '../engine/tiered/index.js';
+import { parsePolicyFiles } from '../parse/policy-visitor.js';
 
 /** Policies and inventory loaded from files, with every diagnostic and the source texts (for carets). */
 export interface LoadedPolicies {
@@ -12,6 +13,8 @@ export interface LoadedPolicies {
   inventory: Inventory;
   diagnostics: Diagnostic[];
   sources: Map<string, string>;
+  /** endpoints (VM / filter ids) on the NSX exclusion list (`exclude` in .dfw files) */
+  excluded: string[];
 }
 
 function unreadable(file: string, e: unknown): Diagnostic {
@@ -33,6 +36,8 @@ export function loadPolicies(policyFiles: string[], inventoryFiles: string[]): L
   const sources = new Map<string, string>();
   const fragments: PolicyFragment[] = [];
   let inventory = emptyInventory();
+  const dfwFiles = policyFiles.filter((f) => f.endsWith('.dfw'));
+  const yamlFiles = policyFiles.filter((f) => !f.endsWith('.dfw'));
   const read = (file: string): string | null => {
     try {
       const text = readFileSync(file, 'utf8');
@@ -43,12 +48,32 @@ export function loadPolicies(policyFiles: string[], inventoryFiles: string[]): L
       return null;
     }
   };
-  for (const file of policyFiles) {
+  for (const file of yamlFiles) {
     const text = read(file);
     if (text === null) continue;
     const r = loadPolicyYaml(text, file);
     fragments.push(r.value);
     diagnostics.push(...r.diagnostics);
+  }
+  let dfw: ReturnType<typeof parsePolicyFiles> | null = null;
+  if (dfwFiles.length > 0) {
+    // .dfw files given together form one policy set (an overlay such as rules/f5-exclude.dfw
+    // adds to its base); they carry their own tier family, so they are not merged with YAML
+    const texts = dfwFiles.flatMap((file) => {
+      const text = read(file);
+      return text === null ? [] : [{ text, file }];
+    });
+    dfw = parsePolicyFiles(texts);
+    diagnostics.push(...dfw.diagnostics);
+    inventory = mergeInventory(inventory, dfw.value.inventory);
+    if (yamlFiles.length > 0) {
+      diagnostics.push({
+        code: DiagnosticCode.PolicyInvalid,
+        severity: 'error',
+        span: { file: yamlFiles[0]!, offset: 0, line: 1, column: 1, length: 0 },
+        message: 'mixing .dfw and YAML policy files in one evaluation is not supported: give one kind',
+      });
+    }
   }
   for (const file of inventoryFiles) {
     const text = read(file);
@@ -57,9 +82,10 @@ export function loadPolicies(policyFiles: string[], inventoryFiles: string[]): L
     inventory = mergeInventory(inventory, r.value);
     diagnostics.push(...r.diagnostics);
   }
+  if (dfw) return { policySet: dfw.value.policySet, inventory, diagnostics, sources, excluded: dfw.value.excluded };
   const policySet = buildPolicySet(fragments, []);
   diagnostics.push(...policySet.diagnostics);
-  return { policySet, inventory, diagnostics, sources };
+  return { policySet, inventory, diagnostics, sources, excluded: [] };
 }
 
 const IP = /^[0-9.]+$|^[0-9a-fA-F:]*:[0-9a-fA-F:.]*$/;
@@ -80,5 +106,6 @@ export function evaluatePolicyConnection(
   conn: ConnectionSpec,
 ): ConnectionDecision {
   const compiled = compilePolicySet(loaded.policySet, loaded.inventory);
-  return evaluateConnection(compiled, endpointRef(src), endpointRef(dst), conn, { explain: true });
+  const excluded = new Set(loaded.excluded.map((name) => compiled.endpointByKey.get(name)).filter((i): i is number => i !== undefined));
+  return evaluateConnection(compiled, endpointRef(src), endpointRef(dst), conn, { explain: true, excluded });
 }

@@ -65,6 +65,12 @@ export interface EvaluateOptions {
    * evaluate it like any other pair (cyclonus' model, §9.2).
    */
   selfTraffic?: 'exempt' | 'policed';
+  /**
+   * endpoint indices on the exclusion list (NSX): their side of a connection is not policed at
+   * all, like a bare IP (dfw-stateful.md §6.2: excluded VMs "will not receive any distributed
+   * firewall rules"); other endpoints' rules still see their traffic.
+   */
+  excluded?: ReadonlySet<number>;
 }
 
 /** The far side of a direction: an endpoint index, or -1 and a bare IP. */
@@ -473,13 +479,18 @@ export function evaluateResolved(
       walkthrough: 'self traffic: never policed (antrea.md §0.0a)',
     };
   }
-  const eg = s.index >= 0 ? resolveSide(c, 'egress', s.index, { index: d.index, ip: d.ip }, conn, opts) : null;
-  const ing = (eg === null || eg.verdict === 'allow') && d.index >= 0 ? resolveSide(c, 'ingress', d.index, { index: s.index, ip: s.ip }, conn, opts) : null;
+  const excluded = opts.excluded ?? new Set<number>();
+  const eg = s.index >= 0 && !excluded.has(s.index) ? resolveSide(c, 'egress', s.index, { index: d.index, ip: d.ip }, conn, opts) : null;
+  const ing =
+    (eg === null || eg.verdict === 'allow') && d.index >= 0 && !excluded.has(d.index)
+      ? resolveSide(c, 'ingress', d.index, { index: s.index, ip: s.ip }, conn, opts)
+      : null;
+  const unpoliced = (index: number) => (excluded.has(index) ? 'excluded (no DFW)' : 'not policed');
   const conflicts = [...(eg?.conflicts ?? []), ...(ing?.conflicts ?? [])].map((r) => `${r.policyRef}/${r.rule.id}`);
   const parts: string[] = [];
-  parts.push(eg ? `egress ${s.label}: ${sideWalkthrough(eg)}` : `egress ${s.label}: not policed`);
+  parts.push(eg ? `egress ${s.label}: ${sideWalkthrough(eg)}` : `egress ${s.label}: ${unpoliced(s.index)}`);
   if (eg && eg.verdict !== 'allow') parts.push(`ingress ${d.label}: not reached`);
-  else parts.push(ing ? `ingress ${d.label}: ${sideWalkthrough(ing)}` : `ingress ${d.label}: not policed`);
+  else parts.push(ing ? `ingress ${d.label}: ${sideWalkthrough(ing)}` : `ingress ${d.label}: ${unpoliced(d.index)}`);
   return {
     verdict: combine(eg, ing),
     selfTraffic: false,
