@@ -6,6 +6,11 @@ import { buildPolicySet, loadInventory, loadPolicyYaml, mergeInventory } from '.
 import type { PolicyFragment } from '../policy/antrea-yaml.js';
 import { compilePolicySet, evaluateConnection, type ConnectionDecision, type ConnectionSpec } from '../engine/tiered/index.js';
 import { parsePolicyFiles } from '../parse/policy-visitor.js';
+import { vmInventory } from '../policy/inventory.js';
+import { inferOwners } from '../engine/replay.js';
+import type { Db } from '../store/open.js';
+import { listFilters } from '../store/realized-repo.js';
+import { queryEvents } from '../store/events-repo.js';
 
 /** Policies and inventory loaded from files, with every diagnostic and the source texts (for carets). */
 export interface LoadedPolicies {
@@ -108,4 +113,38 @@ export function evaluatePolicyConnection(
   const compiled = compilePolicySet(loaded.policySet, loaded.inventory);
   const excluded = new Set(loaded.excluded.map((name) => compiled.endpointByKey.get(name)).filter((i): i is number => i !== undefined));
   return evaluateConnection(compiled, endpointRef(src), endpointRef(dst), conn, { explain: true, excluded });
+}
+
+/**
+ * VMs from ingested vsipioctl data: one VM endpoint per stored filter (named by the filter name,
+ * labelled with its VM name and hash), owning the addresses getfilters gave it plus those the
+ * logs show it owns (traffic delivered IN to the address or sent OUT from it on that filter,
+ * by a filter that is not a promiscuous observer). The inference is stated in `notes`.
+ */
+export function inventoryFromStore(db: Db): { inventory: Inventory; notes: string[] } {
+  const events = queryEvents(db, {}).filter((e) => e.producer === 'nsx-dfw');
+  const ipsByHash = new Map<string, Set<string>>();
+  for (const host of new Set(events.map((e) => e.host ?? ''))) {
+    const owners = inferOwners(host, events.filter((e) => (e.host ?? '') === host));
+    for (const [key, hash] of owners) {
+      const ip = key.slice(key.indexOf('|') + 1);
+      let set = ipsByHash.get(hash);
+      if (!set) ipsByHash.set(hash, (set = new Set()));
+      set.add(ip);
+    }
+  }
+  const filters = listFilters(db);
+  const inventory = vmInventory({
+    vms: filters.map((f) => ({
+      name: f.name,
+      filterHash: f.hash,
+      filterName: f.name,
+      ips: [...new Set([...f.ips, ...(f.hash ? [...(ipsByHash.get(f.hash) ?? [])] : [])])],
+      labels: { ...(f.vmName ? { vm: f.vmName } : {}), ...(f.hash ? { 'filter-hash': f.hash } : {}) },
+    })),
+  });
+  const notes = filters.length
+    ? [`inventory: ${filters.length} filters from the store; their addresses inferred from logged traffic (not from the manager)`]
+    : [];
+  return { inventory, notes };
 }

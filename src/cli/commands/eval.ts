@@ -6,7 +6,8 @@ import { flowText, renderDecision } from '../../report/decision.js';
 import { UsageError, type CliContext } from '../io.js';
 import { asOutputFormat, open, withDb, withFormat } from '../options.js';
 import { flowFromArgs, protocolNumber, withFlow, type FlowArgs } from '../flow-args.js';
-import { evaluatePolicyConnection, loadPolicies } from '../../analysis/policy-eval.js';
+import { evaluatePolicyConnection, inventoryFromStore, loadPolicies } from '../../analysis/policy-eval.js';
+import { mergeInventory } from '../../policy/index.js';
 import { renderConnection } from '../../report/connection.js';
 import { renderDiagnostics } from '../../report/diagnostics.js';
 import { intOption } from '../options.js';
@@ -20,6 +21,7 @@ interface Args extends FlowArgs {
   generation?: string;
   policy?: string[];
   inventory?: string[];
+  'store-inventory'?: boolean;
 }
 
 export function evalCommand(ctx: CliContext): CommandModule<object, Args> {
@@ -32,6 +34,7 @@ export function evalCommand(ctx: CliContext): CommandModule<object, Args> {
         .option('dir', { type: 'string', choices: ['in', 'out', 'IN', 'OUT'], describe: 'in = toward the VM, out = from it' })
         .option('policy', { type: 'string', array: true, describe: 'policy files (Antrea / K8s YAML, .dfw): evaluate a connection between two endpoints instead' })
         .option('inventory', { type: 'string', array: true, describe: 'inventory files (kubectl get pods,namespaces -o json/yaml, scenario cluster:, vms:)' })
+        .option('store-inventory', { type: 'boolean', describe: 'with --policy: add the VMs/filters of the store (--db) to the inventory' })
         .option('generation', { type: 'string', choices: ['nsxv', 'nsxt2', 'nsxt3+'], describe: 'product generation (TCP strict); default from ruleset names' }) as never,
     handler: (argv) => {
       if (argv.policy !== undefined) return evalPolicies(ctx, argv);
@@ -58,6 +61,16 @@ export function evalCommand(ctx: CliContext): CommandModule<object, Args> {
 function evalPolicies(ctx: CliContext, argv: Args): void {
   if (argv.src === undefined || argv.dst === undefined) throw new UsageError('--src and --dst are required (ns/pod, a VM name, or an IP)');
   const loaded = loadPolicies(argv.policy ?? [], argv.inventory ?? []);
+  if (argv['store-inventory']) {
+    const db = open(argv.db, true);
+    try {
+      const fromStore = inventoryFromStore(db);
+      loaded.inventory = mergeInventory(loaded.inventory, fromStore.inventory);
+      for (const n of fromStore.notes) ctx.io.err(`note: ${n}\n`);
+    } finally {
+      db.close();
+    }
+  }
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   const shown = loaded.diagnostics.filter((d) => d.severity !== 'info');
   if (shown.length) ctx.io.err(renderDiagnostics(shown, loaded.sources));
