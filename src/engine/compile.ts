@@ -385,16 +385,7 @@ function buildSegments(rules: CompiledRule[], select: (r: CompiledRule) => IpRan
   }
   const bounds = Float64Array.from([...points].sort((a, b) => a - b));
   const lists: number[][] = Array.from({ length: bounds.length }, () => []);
-  const first = (v: number): number => {
-    let a = 0;
-    let b = bounds.length - 1;
-    while (a <= b) {
-      const m = (a + b) >>> 1;
-      if ((bounds[m] as number) <= v) a = m + 1;
-      else b = m - 1;
-    }
-    return b;
-  };
+  const first = (v: number): number => segmentOf(bounds, v);
   sets.forEach((set, i) => {
     if (set === null) return;
     for (let k = 0; k < set.v4lo.length; k++) {
@@ -502,3 +493,15 @@ export function matcherSize(m: AddrMatcher): number {
 }
 
 export { PROTO_ANY };
+
+/** Index of the segment of sorted `bounds` holding `v` (the last bound <= v), or -1. */
+export function segmentOf(bounds: Float64Array, v: number): number {
+  let a = 0;
+  let b = bounds.length - 1;
+  while (a <= b) {
+    const mid = (a + b) >>> 1;
+    if ((bounds[mid] as number) <= v) a = mid + 1;
+    else b = mid - 1;
+  }
+  return b;
+}

@@ -14,6 +14,7 @@ import {
   type CompiledRuleset,
   type PortMatcher,
   type Tri,
+  segmentOf,
 } from './compile.js';
 import { hasV4, hasV6, parseIp, parseIpEntry, parseIpv4, parseIpv6 } from './ip.js';
 import { PROTO_ANY, hasPorts, isIcmpError, protocolLabel, protocolNumber } from './protocols.js';
@@ -217,17 +218,6 @@ interface Walk {
   strict: number[];
 }
 
-/** Index of the IPv4 destination segment holding `v`, or -1. */
-function segmentOf(bounds: Float64Array, v: number): number {
-  let a = 0;
-  let b = bounds.length - 1;
-  while (a <= b) {
-    const mid = (a + b) >>> 1;
-    if ((bounds[mid] as number) <= v) a = mid + 1;
-    else b = mid - 1;
-  }
-  return b;
-}
 
 /**
  * First match in one ruleset over the prefilter candidates, merged in rule order. Candidates:

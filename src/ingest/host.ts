@@ -1,5 +1,3 @@
-import { sep } from 'node:path';
-
 /**
  * The ESXi host a file belongs to, from its support-bundle path. `vm-support` names the
  * bundle folder `esx-<host>-<yyyy>-<mm>-<dd>--<hh>.<mm>-<n>`; a folder that holds `var/log`
@@ -16,6 +14,5 @@ export function hostFromBundlePath(path: string): string | null {
     const owner = parts[varIndex - 1];
     if (owner && owner !== '.' && owner !== '..' && owner !== '') return owner;
   }
-  void sep;
   return null;
 }

@@ -128,7 +128,11 @@ function d2(at: number): number {
   return a * 10 + b;
 }
 
-/** True if [from, to) is a dotted-quad IPv4 address (octets 0..255, 1..3 digits). */
+/**
+ * True if [from, to) is a dotted-quad IPv4 address (octets 0..255, 1..3 digits). The byte
+ * twin of line-result.ts `isIPv4` (which reads a string): this parser scans a byte copy of
+ * the line on its hot path, where charCodeAt costs about 3 ns a call.
+ */
 function isIPv4At(from: number, to: number): boolean {
   let parts = 0;
   let digits = 0;
