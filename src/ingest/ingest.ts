@@ -80,7 +80,21 @@ export interface IngestSummary {
   linesPerSec: number;
   perFile: FileSummary[];
   problems: IngestProblem[];
+  /** the first rejected lines of the run (all of them are in the store's rejected_lines) */
+  rejectedSamples: RejectedSample[];
 }
+
+/** A rejected line as shown to the user: `file:line:col  code  reason`. */
+export interface RejectedSample {
+  path: string;
+  line: number;
+  col: number;
+  code: string;
+  reason: string;
+}
+
+/** How many rejected lines one run shows on the terminal. */
+export const REJECTED_SHOWN = 10;
 
 async function sha256File(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -97,6 +111,7 @@ export async function ingest(db: Db, paths: string[], opts: IngestOptions = {}):
   const t0 = process.hrtime.bigint();
   const problems: IngestProblem[] = [];
   const perFile: FileSummary[] = [];
+  const samples: RejectedSample[] = [];
   let spoolDir: string | null = null;
 
   const { files, problems: walkProblems } = expandInputs(paths);
@@ -129,7 +144,7 @@ export async function ingest(db: Db, paths: string[], opts: IngestOptions = {}):
   try {
     for (const [i, f] of resolved.entries()) {
       const size = sizes[i] ?? 0;
-      const summary = await ingestOne(db, f, size, opts, problems, (b) => opts.onProgress?.(bytesBefore + b, totalBytes));
+      const summary = await ingestOne(db, f, size, opts, problems, samples, (b) => opts.onProgress?.(bytesBefore + b, totalBytes));
       perFile.push(summary);
       bytesBefore += size;
       opts.onProgress?.(bytesBefore, totalBytes);
@@ -161,6 +176,7 @@ export async function ingest(db: Db, paths: string[], opts: IngestOptions = {}):
     linesPerSec: seconds > 0 ? Math.round(lines / seconds) : 0,
     perFile,
     problems,
+    rejectedSamples: samples,
   };
 }
 
@@ -170,6 +186,7 @@ async function ingestOne(
   size: number,
   opts: IngestOptions,
   problems: IngestProblem[],
+  samples: RejectedSample[],
   progress: (bytes: number) => void,
 ): Promise<FileSummary> {
   const host = opts.host ?? hostFromBundlePath(f.shownAs);
@@ -210,9 +227,9 @@ async function ingestOne(
   summary.status = existing ? 'resumed' : 'ingested';
 
   if (format === 'vsipioctl') {
-    await ingestCapture(db, f, sourceId, host, summary, problems);
+    await ingestCapture(db, f, sourceId, host, summary, problems, samples);
   } else {
-    await ingestLog(db, f, format, sourceId, host, resumeAfter, opts.batchLines ?? 4096, summary, problems, progress);
+    await ingestLog(db, f, format, sourceId, host, resumeAfter, opts.batchLines ?? 4096, summary, problems, samples, progress);
   }
   markSourceComplete(db, sourceId);
   return summary;
@@ -228,6 +245,7 @@ async function ingestLog(
   batchLines: number,
   summary: FileSummary,
   problems: IngestProblem[],
+  samples: RejectedSample[],
   progress: (bytes: number) => void,
 ): Promise<void> {
   const parse: (line: string, ctx: LineContext) => LineResult =
@@ -264,16 +282,18 @@ async function ingestLog(
       const r = parse(text, ctx);
       if (r.kind === 'event') events.push(r.event);
       else if (r.kind === 'foreign') skipped++;
-      else rejected.push({ line: lineNo, col: r.column, code: r.code, reason: r.reason, raw: text });
+      else {
+        rejected.push({ line: lineNo, col: r.column, code: r.code, reason: r.reason, raw: text });
+        if (samples.length < REJECTED_SHOWN) samples.push({ path: f.shownAs, line: lineNo, col: r.column, code: r.code, reason: r.reason });
+      }
       if (lineNo % batchLines === 0) commit(lineNo);
     },
     tooLong(headText, lineNo, length) {
       if (lineNo <= resumeAfter) return;
       lastLine = lineNo;
-      rejected.push({
-        line: lineNo, col: 1, code: 'log/line-too-long',
-        reason: `line of ${length} characters is longer than any log record (limit 1 MiB): not parsed`, raw: headText,
-      });
+      const reason = `line of ${length} characters is longer than any log record (limit 1 MiB): not parsed`;
+      rejected.push({ line: lineNo, col: 1, code: 'log/line-too-long', reason, raw: headText });
+      if (samples.length < REJECTED_SHOWN) samples.push({ path: f.shownAs, line: lineNo, col: 1, code: 'log/line-too-long', reason });
     },
     progress,
   });
@@ -294,6 +314,7 @@ async function ingestCapture(
   host: string | null,
   summary: FileSummary,
   problems: IngestProblem[],
+  samples: RejectedSample[],
 ): Promise<void> {
   const { text, gzipError } = await readText(f.path);
   const parsed = parseVsipCapture(text, f.shownAs);
@@ -310,6 +331,7 @@ async function ingestCapture(
       if (d.severity !== 'error') continue;
       reject(sourceId, d.span.line, d.span.column, d.code, d.message, lines[d.span.line - 1] ?? d.text ?? '');
       summary.rejected++;
+      if (samples.length < REJECTED_SHOWN) samples.push({ path: f.shownAs, line: d.span.line, col: d.span.column, code: d.code, reason: d.message });
     }
     prepareSourceProgress(db)(sourceId, summary.lines, 0, 0, summary.rejected);
   })();

@@ -21,6 +21,7 @@ export function ingestSummaryJson(s: IngestSummary) {
     linesPerSec: s.linesPerSec,
     perFile: s.perFile,
     problems: s.problems.map((p) => ({ path: p.path, line: p.line, col: p.col, code: p.code, message: p.message })),
+    rejectedSamples: s.rejectedSamples,
   };
 }
 

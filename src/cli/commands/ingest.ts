@@ -62,6 +62,10 @@ export function ingestCommand(ctx: CliContext): CommandModule<object, Args> {
         bar?.stop();
         ctx.io.out(renderIngestSummary(summary, output));
         for (const p of summary.problems) ctx.io.err(`${p.path}:${p.line}:${p.col}  ${p.code}  ${p.message}\n`);
+        // rejected lines are data, not a failure of the run: show the first few, point at the rest
+        for (const r of summary.rejectedSamples) ctx.io.err(`${r.path}:${r.line}:${r.col}  rejected  ${r.code}  ${r.reason}\n`);
+        if (summary.rejected > summary.rejectedSamples.length)
+          ctx.io.err(`... ${summary.rejected - summary.rejectedSamples.length} more rejected lines: dfwsim query "select * from rejected_lines"\n`);
         if (summary.problems.some((p) => p.fatal)) ctx.exitCode = EXIT.usage;
       } finally {
         bar?.stop();
