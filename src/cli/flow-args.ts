@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import type { Flow } from '../model/flow.js';
-import { IpProto } from '../model/flow.js';
+import { PROTO_ANY, protocolNumber as engineProtocolNumber } from '../engine/protocols.js';
 import { UsageError } from './io.js';
 import { intOption } from './options.js';
 
@@ -28,11 +28,10 @@ export interface FlowArgs {
   'icmp-code'?: string;
 }
 
+/** A protocol name or number for one packet (`any` is a rule match, not a packet's protocol). */
 export function protocolNumber(p: string): number {
-  const named = (IpProto as Record<string, number>)[p.toLowerCase()];
-  if (named !== undefined) return named;
-  const n = intOption('proto', p, 255);
-  if (n === undefined) throw new UsageError(`--proto: unknown protocol '${p}'`);
+  const n = engineProtocolNumber(p);
+  if (n === null || n === PROTO_ANY) throw new UsageError(`--proto: unknown protocol '${p}' (a name such as tcp, udp, icmp, or a number 0-255)`);
   return n;
 }
 

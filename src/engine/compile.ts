@@ -151,7 +151,8 @@ export interface CompileInput {
 /** Ports ranges wider than this many ports are not expanded into the port index. */
 const PORT_EXPAND_LIMIT = 64;
 
-function verdictOf(action: RealizedAction): Verdict {
+/** The verdict a realized action gives (punt counts as allow: see the case below). */
+export function verdictOf(action: RealizedAction): Verdict {
   switch (action) {
     case 'accept':
       return 'allow';
@@ -289,7 +290,8 @@ function etherMatch(ethertype: string): EtherMatch {
   return 'unknown';
 }
 
-function isAnyAny(r: RealizedRule): boolean {
+/** A rule matching every packet (`protocol any from any to any`): a section default when it closes the section. */
+export function isAnyAny(r: RealizedRule): boolean {
   return (
     (r.protocol === 'any' || r.ethertype === 'any') &&
     r.src.kind === 'any' &&

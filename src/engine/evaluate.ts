@@ -15,6 +15,8 @@ import {
   type PortMatcher,
   type Tri,
   segmentOf,
+  isAnyAny,
+  verdictOf,
 } from './compile.js';
 import { hasV4, hasV6, parseIp, parseIpEntry, parseIpv4, parseIpv6 } from './ip.js';
 import { PROTO_ANY, hasPorts, isIcmpError, protocolLabel, protocolNumber } from './protocols.js';
@@ -650,16 +652,8 @@ export function evaluateNaive(rulesets: readonly Ruleset[], addrsets: readonly A
 function naiveCompiled(r: RealizedRule, rs: Ruleset): CompiledRule {
   const sameSection = rs.rules.filter((x) => x.section === r.section);
   const last = sameSection.reduce((a, b) => (b.index > a.index ? b : a));
-  const anyAny =
-    (r.protocol === 'any' || r.ethertype === 'any') &&
-    r.src.kind === 'any' &&
-    r.dst.kind === 'any' &&
-    r.srcPorts === null &&
-    r.dstPorts === null &&
-    r.icmpType === null &&
-    r.af === null &&
-    r.extensions.length === 0;
-  const verdict: Verdict = r.action === 'drop' ? 'drop' : r.action === 'reject' ? 'reject' : 'allow';
+  const anyAny = isAnyAny(r);
+  const verdict: Verdict = verdictOf(r.action);
   return {
     index: r.index,
     ruleset: r.ruleset,

@@ -1,5 +1,6 @@
 import type { Decision, TraceNode } from '../model/decision.js';
 import type { Flow } from '../model/flow.js';
+import { protocolLabel } from '../engine/protocols.js';
 import { renderCsv, renderJson, renderTable, type OutputFormat } from './tabular.js';
 
 /** The `dfwsim eval --format json` object: contract keys first, then the rest of the Decision. */
@@ -37,7 +38,7 @@ export function traceRows(nodes: readonly TraceNode[], depth = 0): { step: strin
 
 export function flowText(f: Flow): string {
   const p = (a: string, port: number | null) => (port === null ? a : `${a}/${port}`);
-  const proto = ({ 6: 'TCP', 17: 'UDP', 1: 'ICMP', 58: 'ICMPv6', 132: 'SCTP' } as Record<number, string>)[f.protocol] ?? `PROTO ${f.protocol}`;
+  const proto = protocolLabel(f.protocol);
   return `${proto} ${p(f.src, f.srcPort)}->${p(f.dst, f.dstPort)}${f.tcpFlags ? ` ${f.tcpFlags}` : ''}${f.icmpType !== null ? ` type ${f.icmpType}` : ''}${f.icmpCode !== null ? ` code ${f.icmpCode}` : ''}`;
 }
 
