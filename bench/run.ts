@@ -9,14 +9,12 @@ import { generateMixedLog } from './gen-log.js';
 import { regexParseLine, regexScanLine } from './regex-baseline.js';
 import { readLines } from '../src/ingest/read-lines.js';
 import { parseDfwpktlogLine } from '../src/parse/dfwpktlog.js';
-import type { PacketEvent } from '../src/model/packet-event.js';
-import { beginBulkWrite, endBulkWrite, openStore } from '../src/store/open.js';
-import { insertEvent, prepareEventInserts } from '../src/store/events-repo.js';
-import { insertSource } from '../src/store/sources-repo.js';
 import { benchEngine } from './engine.js';
 import { benchMatrix } from './matrix.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 2_000_000);
+/** Rounds of raw insert vs end-to-end ingest (medians are reported; every round is in results.json). */
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const out = resolve('bench/out');
 mkdirSync(out, { recursive: true });
 const logPath = join(out, 'mixed.log');
@@ -75,71 +73,47 @@ async function main(): Promise<void> {
   results['parseLinesPerSec'] = parseRate;
   results['regexAgreement'] = `${agree}/${both}`;
 
-  // 3. raw insert of pre-parsed rows into the same schema (same statement, same batch size)
-  const events: PacketEvent[] = [];
-  for (const l of sample) {
-    const r = parseDfwpktlogLine(l, ctx);
-    if (r.kind === 'event') events.push(r.event);
-  }
+  // 3-4. raw insert of pre-parsed rows vs end-to-end ingest, each in its own process (fresh
+  // heap, own peak RSS), alternating over ROUNDS rounds with the page cache flushed before
+  // each run (a run's dirty pages must not be written back during the next one); medians.
   const rawDb = join(out, 'raw-insert.db');
-  for (const s of ['', '-wal', '-shm']) rmSync(rawDb + s, { force: true });
-  const db = openStore(rawDb);
-  const sid = insertSource(db, { path: 'bench', size: 0, sha256: 'bench', format: 'dfwpktlog', host: null });
-  const ins = prepareEventInserts(db);
-  const batch = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) insertEvent(ins, sid, events[i % events.length]!);
-  });
-  // same write path as ingest: bulk mode, 8192-row transactions, final checkpoint included
-  t = now();
-  beginBulkWrite(db);
-  for (let i = 0; i < LINES; i += 8192) batch(i, Math.min(i + 8192, LINES));
-  endBulkWrite(db);
-  const rawInsert = LINES / (now() - t);
-  db.close();
-  results['rawInsertRowsPerSec'] = rawInsert;
-
-  // 3b. for reference: the plain way (every column bound, default WAL autocheckpoint)
-  for (const s of ['', '-wal', '-shm']) rmSync(rawDb + s, { force: true });
-  const plainDb = openStore(rawDb);
-  const psid = insertSource(plainDb, { path: 'bench', size: 0, sha256: 'bench', format: 'dfwpktlog', host: null });
-  const all = prepareEventInserts(plainDb).full;
-  const plainBatch = plainDb.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const e = events[i % events.length]!;
-      all.run(psid, e.line, e.ts, e.tsMs, e.host, e.filterHash, e.af, e.reason, e.action, e.ruleset, e.ruleId, e.direction,
-        e.length, e.protocol, e.src, e.srcPort, e.dst, e.dstPort, e.tcpFlags, e.icmpType, e.icmpCode, e.closeReason,
-        e.packetsIn, e.packetsOut, e.bytesIn, e.bytesOut, e.tag, e.producer, e.envelope, e.vrf, e.interfaceId, e.policyRef,
-        e.ruleName, e.table, e.ofPriority, e.appliedTo, e.dedupCount, e.dedupDuration, e.raw);
-    }
-  });
-  t = now();
-  for (let i = 0; i < LINES; i += 8192) plainBatch(i, Math.min(i + 8192, LINES));
-  const plainInsert = LINES / (now() - t);
-  plainDb.close();
-  results['plainInsertRowsPerSec'] = plainInsert;
-
-  // 4. end-to-end ingest through the real CLI, in a child process so its peak RSS is its own
   const e2eDb = join(out, 'e2e.db');
-  for (const s of ['', '-wal', '-shm']) rmSync(e2eDb + s, { force: true });
-  const child = spawnSync(process.execPath, ['dist/src/cli/bin.js', 'ingest', logPath, '--db', e2eDb, '--format', 'json'], {
-    env: { ...process.env, DFWSIM_REPORT_RSS: '1', CI: '1' },
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  if (child.status !== 0 && child.status !== 2) throw new Error(`ingest failed: ${child.stderr}`);
-  const summary = JSON.parse(child.stdout) as { lines: number; seconds: number; linesPerSec: number; events: number };
-  const rss = Number(/maxRSS (\d+)/.exec(child.stderr)?.[1] ?? NaN) / 1024; // KiB -> MiB
-  results['e2eLinesPerSec'] = summary.linesPerSec;
-  results['e2ePeakRssMB'] = rss;
+  const rawRates: number[] = [];
+  const plainRates: number[] = [];
+  const e2eRates: number[] = [];
+  const rssValues: number[] = [];
+  let events = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    rawRates.push(rawInsert(logPath, rawDb, LINES));
+    const e = ingestEndToEnd(logPath, e2eDb);
+    e2eRates.push(e.linesPerSec);
+    rssValues.push(e.rssMB);
+    events = e.events;
+  }
+  plainRates.push(rawInsert(logPath, rawDb, LINES, 'plain'));
+  for (const db of [rawDb, e2eDb]) for (const s of ['', '-wal', '-shm', '-journal']) rmSync(db + s, { force: true });
+  const rawInsertRate = median(rawRates);
+  const plainInsert = median(plainRates);
+  const e2eRate = median(e2eRates);
+  const rss = Math.max(...rssValues);
+  const ratios = e2eRates.map((e, k) => e / rawRates[k]!);
+  results['rawInsertRowsPerSec'] = rawRates;
+  results['plainInsertRowsPerSec'] = plainInsert;
+  results['e2eLinesPerSec'] = e2eRates;
+  results['e2eVsRawInsert'] = ratios;
+  results['e2eEvents'] = events;
+  results['e2ePeakRssMB'] = rssValues;
 
   row('raw read (lines/s)', fmt(rawRead), '', null, '', null);
   row('parse-only (lines/s)', fmt(parseRate), `regex parser ${fmt(regexRate)}`, parseRate / regexRate, '>= 2x regex', parseRate >= 2 * regexRate);
   row('  (regex capture groups only, no record)', fmt(groupsRate), '', parseRate / groupsRate, 'info', null);
-  row('raw insert (rows/s), our write path', fmt(rawInsert), `plain ${fmt(plainInsert)}`, rawInsert / plainInsert, 'info', null);
-  row('ingest end-to-end (lines/s)', fmt(summary.linesPerSec), `raw insert ${fmt(rawInsert)}`, summary.linesPerSec / rawInsert,
-    '>= 0.8x raw insert, >= 200k/s', summary.linesPerSec >= 0.8 * rawInsert && summary.linesPerSec >= 200_000);
-  row('  (vs the plain insert)', '', `plain ${fmt(plainInsert)}`, summary.linesPerSec / plainInsert, 'info', null);
-  row('ingest peak RSS (MB)', rss.toFixed(0), `input ${(bytes / 1e6).toFixed(0)} MB`, null, '< 300 MB', rss < 300);
+  const span = (xs: number[]) => `${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))}`;
+  row(`raw insert (rows/s), our write path, median of ${ROUNDS}`, fmt(rawInsertRate), `plain ${fmt(plainInsert)}`, rawInsertRate / plainInsert, 'info', null);
+  row(`ingest end-to-end (lines/s), median of ${ROUNDS}`, fmt(e2eRate), `raw insert ${fmt(rawInsertRate)}`, e2eRate / rawInsertRate,
+    '>= 0.8x raw insert, >= 200k/s', e2eRate >= 0.8 * rawInsertRate && e2eRate >= 200_000);
+  row('  (every round: end-to-end / raw insert)', span(e2eRates), span(rawRates), null, ratios.map((r) => r.toFixed(2)).join(' '), null);
+  row('  (vs the plain insert)', '', `plain ${fmt(plainInsert)}`, e2eRate / plainInsert, 'info', null);
+  row('ingest peak RSS (MB), worst round', rss.toFixed(0), `input ${(bytes / 1e6).toFixed(0)} MB`, null, '< 300 MB', rss < 300);
 
   if (process.env['BENCH_ONLY'] === 'ingest') return finish();
 
@@ -157,6 +131,41 @@ async function main(): Promise<void> {
     mx.ratio, '< 60 s', mx.seconds < 60);
 
   finish();
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Flushes dirty pages to disk, so that one run's writeback does not slow the next. */
+function flushPageCache(): void {
+  spawnSync('sync');
+}
+
+function rawInsert(log: string, db: string, lines: number, mode?: 'plain'): number {
+  flushPageCache();
+  const child = spawnSync(process.execPath, ['dist/bench/raw-insert.js', log, db, String(lines), ...(mode ? [mode] : [])], {
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(`raw insert failed: ${child.stderr}`);
+  return (JSON.parse(child.stdout) as { rowsPerSec: number }).rowsPerSec;
+}
+
+/** The real CLI on the generated log, in a child process so its peak RSS is its own. */
+function ingestEndToEnd(log: string, db: string): { linesPerSec: number; events: number; rssMB: number } {
+  for (const s of ['', '-wal', '-shm', '-journal']) rmSync(db + s, { force: true });
+  flushPageCache();
+  const child = spawnSync(process.execPath, ['dist/src/cli/bin.js', 'ingest', log, '--db', db, '--format', 'json'], {
+    env: { ...process.env, DFWSIM_REPORT_RSS: '1', CI: '1' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (child.status !== 0 && child.status !== 2) throw new Error(`ingest failed: ${child.stderr}`);
+  const summary = JSON.parse(child.stdout) as { linesPerSec: number; events: number };
+  const rssMB = Number(/maxRSS (\d+)/.exec(child.stderr)?.[1] ?? NaN) / 1024; // KiB -> MiB
+  return { linesPerSec: summary.linesPerSec, events: summary.events, rssMB };
 }
 
 function finish(): void {

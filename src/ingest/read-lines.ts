@@ -23,6 +23,8 @@ export interface LineSink {
   tooLong(head: string, lineNo: number, length: number): void;
   /** called after every decoded chunk with the compressed bytes read so far */
   progress?(bytesRead: number): void;
+  /** awaited after every chunk when it returns a promise: lets a consumer hold the reading back */
+  afterChunk?(): Promise<void> | undefined;
 }
 
 export interface ReadOutcome {
@@ -36,12 +38,13 @@ export interface ReadOutcome {
  * split with indexOf, and a line that grows past MAX_LINE_BYTES is cut off rather than held.
  */
 export async function readLines(path: string, sink: LineSink): Promise<ReadOutcome> {
+  // before the stream opens: a missing file must fail here, not as an unhandled stream error
+  const gz = isGzipFile(path);
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
   let bytesRead = 0;
   file.on('data', (c: string | Buffer) => {
     bytesRead += c.length;
   });
-  const gz = isGzipFile(path);
   const stream: Readable = gz ? file.pipe(createGunzip()) : file;
   if (gz) file.on('error', (e) => stream.destroy(e));
   const decoder = new StringDecoder('utf8');
@@ -91,6 +94,8 @@ export async function readLines(path: string, sink: LineSink): Promise<ReadOutco
     for await (const chunk of stream) {
       consume(decoder.write(chunk as Buffer));
       sink.progress?.(bytesRead);
+      const held = sink.afterChunk?.();
+      if (held) await held;
     }
   } catch (e) {
     if (!gz) throw e;

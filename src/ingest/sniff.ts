@@ -16,7 +16,7 @@ const HEAD_BYTES = 256 * 1024;
 const HEAD_LINES = 200;
 
 /** What the first bytes of a file say before any parser runs. */
-export type HeadKind = { kind: 'empty' } | { kind: 'binary' } | { kind: 'text'; lines: string[] };
+export type HeadKind = { kind: 'empty' } | { kind: 'binary' } | { kind: 'text'; lines: string[]; gzip: boolean };
 
 /**
  * Reads the head of a file (gunzipping a partial .gz with a sync flush, so a truncated
@@ -33,7 +33,8 @@ export function readHead(path: string): HeadKind {
     closeSync(fd);
   }
   if (buf.length === 0) return { kind: 'empty' };
-  if (buf[0] === 0x1f && buf[1] === 0x8b) {
+  const gzip = buf[0] === 0x1f && buf[1] === 0x8b;
+  if (gzip) {
     try {
       buf = gunzipSync(buf, { finishFlush: zc.Z_SYNC_FLUSH });
     } catch {
@@ -45,7 +46,7 @@ export function readHead(path: string): HeadKind {
   if (probe.includes(0)) return { kind: 'binary' };
   const lines = buf.toString('utf8').split('\n', HEAD_LINES).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   if (lines.every((l) => l.trim() === '')) return { kind: 'empty' };
-  return { kind: 'text', lines };
+  return { kind: 'text', lines, gzip };
 }
 
 /** Confidence per format for the head lines; the best one wins when it reaches 0.5. */

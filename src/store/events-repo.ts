@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { PacketEvent, StoredEvent } from '../model/packet-event.js';
+import { COL as C, SHAPE_DFW_MATCH, SHAPE_DFW_TERM, WIDTH, type EventBatch, type EventBatchReader } from '../model/event-batch.js';
 import type { Db } from './open.js';
 
 /**
@@ -71,6 +72,49 @@ export function insertEvent(ins: EventInserts, sourceId: number, e: PacketEvent)
     e.interfaceId, e.policyRef, e.ruleName, e.table, e.ofPriority, e.appliedTo, e.dedupCount,
     e.dedupDuration, e.raw,
   );
+}
+
+/**
+ * Inserts a packed batch (model/event-batch.ts) with the same shapes as `insertEvent`,
+ * binding straight from the slots: no PacketEvent is rebuilt. Arguments are evaluated left
+ * to right, so the free texts (ts, src, dst, raw) are consumed in column order.
+ */
+export function insertEventBatch(ins: EventInserts, r: EventBatchReader, sourceId: number, b: EventBatch): void {
+  r.open(b);
+  for (let row = 0; row < b.count; row++) {
+    const o = row * WIDTH;
+    const shape = b.shapes[row];
+    if (shape === SHAPE_DFW_MATCH) {
+      ins.dfwMatch.run(
+        sourceId, r.num(o + C.line), r.text(o + C.ts), r.num(o + C.tsMs), r.dict(o + C.host), r.dict(o + C.filterHash),
+        r.dict(o + C.af), r.dict(o + C.reason), r.dict(o + C.action), r.dict(o + C.ruleset), r.num(o + C.ruleId),
+        r.dict(o + C.direction), r.num(o + C.length), r.dict(o + C.protocol), r.text(o + C.src), r.num(o + C.srcPort),
+        r.text(o + C.dst), r.num(o + C.dstPort), r.dict(o + C.tcpFlags), r.num(o + C.icmpType), r.num(o + C.icmpCode),
+        r.dict(o + C.tag), r.dict(o + C.producer), r.dict(o + C.envelope), r.text(o + C.raw),
+      );
+    } else if (shape === SHAPE_DFW_TERM) {
+      ins.dfwTerm.run(
+        sourceId, r.num(o + C.line), r.text(o + C.ts), r.num(o + C.tsMs), r.dict(o + C.host), r.dict(o + C.filterHash),
+        r.dict(o + C.af), r.dict(o + C.reason), r.dict(o + C.action), r.dict(o + C.ruleset), r.num(o + C.ruleId),
+        r.dict(o + C.direction), r.dict(o + C.protocol), r.text(o + C.src), r.num(o + C.srcPort), r.text(o + C.dst),
+        r.num(o + C.dstPort), r.num(o + C.icmpType), r.num(o + C.icmpCode), r.dict(o + C.closeReason),
+        r.num(o + C.packetsIn), r.num(o + C.packetsOut), r.num(o + C.bytesIn), r.num(o + C.bytesOut), r.dict(o + C.tag),
+        r.dict(o + C.producer), r.dict(o + C.envelope), r.text(o + C.raw),
+      );
+    } else {
+      ins.full.run(
+        sourceId, r.num(o + C.line), r.text(o + C.ts), r.num(o + C.tsMs), r.dict(o + C.host), r.dict(o + C.filterHash),
+        r.dict(o + C.af), r.dict(o + C.reason), r.dict(o + C.action), r.dict(o + C.ruleset), r.num(o + C.ruleId),
+        r.dict(o + C.direction), r.num(o + C.length), r.dict(o + C.protocol), r.text(o + C.src), r.num(o + C.srcPort),
+        r.text(o + C.dst), r.num(o + C.dstPort), r.dict(o + C.tcpFlags), r.num(o + C.icmpType), r.num(o + C.icmpCode),
+        r.dict(o + C.closeReason), r.num(o + C.packetsIn), r.num(o + C.packetsOut), r.num(o + C.bytesIn),
+        r.num(o + C.bytesOut), r.dict(o + C.tag), r.dict(o + C.producer), r.dict(o + C.envelope), r.num(o + C.vrf),
+        r.dict(o + C.interfaceId), r.dict(o + C.policyRef), r.dict(o + C.ruleName), r.dict(o + C.table),
+        r.dict(o + C.ofPriority), r.dict(o + C.appliedTo), r.num(o + C.dedupCount), r.dict(o + C.dedupDuration),
+        r.text(o + C.raw),
+      );
+    }
+  }
 }
 
 /** The fields a shape leaves out, for the round-trip test: they must be null for its records. */

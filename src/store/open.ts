@@ -32,18 +32,59 @@ export function openStore(path: string, opts: { readonly?: boolean } = {}): Db {
   return db;
 }
 
+/** The journal an ingest wrote with (see beginBulkWrite). */
+export type BulkJournal = 'rollback' | 'wal' | 'memory';
+
+/** How long a bulk write waits for a reader to finish before giving up (a reader holds a lock only while it reads). */
+const BULK_BUSY_TIMEOUT_MS = 60_000;
+
 /**
- * Bulk writes: no automatic WAL checkpoints while a long ingest appends (one checkpoint at the
- * end copies the pages once, sequentially; measured +12% rows/s over the default 1000-page
- * autocheckpoint). A crash in between leaves a long WAL that SQLite replays on the next open.
+ * Bulk writes (ingest). The store lives in WAL mode, but WAL writes every page twice: into
+ * the WAL, then into the database at the checkpoint. A bulk load appends, and a rollback
+ * journal only saves pages that existed before the transaction, so appended pages are
+ * written once. Measured on a 2M-line ingest: raw inserts 258-273k rows/s with a rollback
+ * journal against 221-238k in WAL with one final checkpoint (the default 1000-page
+ * autocheckpoint was slower still). synchronous=FULL keeps each batch durable across a
+ * power loss (NORMAL is only proven safe with WAL); it measured within noise of NORMAL.
+ *
+ * Leaving WAL needs the only connection to the file: when another one (a `dfwsim query`)
+ * is open, the ingest stays in WAL with no autocheckpoint and one checkpoint at the end.
+ * While in rollback mode, readers that arrive wait for each commit (milliseconds), and a
+ * commit waits up to a minute for a reader to finish.
  */
-export function beginBulkWrite(db: Db): void {
+export function beginBulkWrite(db: Db): BulkJournal {
+  if (db.memory) return 'memory';
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  let mode: unknown = 'wal';
+  try {
+    db.pragma('busy_timeout = 0');
+    mode = db.pragma('journal_mode = PERSIST', { simple: true });
+  } catch {
+    // SQLITE_BUSY: another connection has the store open
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
+  if (mode === 'persist') {
+    db.pragma('synchronous = FULL');
+    db.pragma(`busy_timeout = ${BULK_BUSY_TIMEOUT_MS}`);
+    return 'rollback';
+  }
   db.pragma('wal_autocheckpoint = 0');
+  return 'wal';
 }
 
-/** Ends bulk writes: checkpoint the WAL into the database file and shrink it, restore the default. */
-export function endBulkWrite(db: Db): void {
-  if (db.memory) return;
+/** Ends bulk writes: back to WAL (or checkpoint the WAL into the database and shrink it). */
+export function endBulkWrite(db: Db, journal: BulkJournal): void {
+  if (journal === 'memory') return;
+  if (journal === 'rollback') {
+    db.pragma('synchronous = NORMAL');
+    try {
+      db.pragma('journal_mode = WAL');
+    } catch {
+      // a reader arrived meanwhile; the store is consistent in rollback mode, and the next open switches it back
+    }
+    return;
+  }
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.pragma('wal_autocheckpoint = 1000');
 }
