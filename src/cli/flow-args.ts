@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import type { Flow } from '../model/flow.js';
-import { PROTO_ANY, protocolNumber as engineProtocolNumber } from '../engine/protocols.js';
+import { PROTO_ANY, protocolNumber as engineProtocolNumber } from '../net/protocols.js';
 import { UsageError } from './io.js';
 import { intOption } from './options.js';
 

@@ -3,8 +3,8 @@ import type { SourceSpan } from '../model/source-span.js';
 import type { Verdict } from '../model/decision.js';
 import type { ProductGeneration } from '../model/replay.js';
 import { assertNever } from './assert-never.js';
-import { buildRangeSet, parseIpEntry, rangeSetSize, type IpRange, type IpRangeSet } from './ip.js';
-import { PROTO_ANY, protocolNumber } from './protocols.js';
+import { buildRangeSet, parseIpEntry, rangeSetSize, type IpRange, type IpRangeSet } from '../net/ip.js';
+import { PROTO_ANY, protocolNumber } from '../net/protocols.js';
 
 /**
  * Compiled form of one filter's realized rules (`vsipioctl getrules` + `getaddrsets`).

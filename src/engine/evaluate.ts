@@ -18,8 +18,8 @@ import {
   isAnyAny,
   verdictOf,
 } from './compile.js';
-import { hasV4, hasV6, parseIp, parseIpEntry, parseIpv4, parseIpv6 } from './ip.js';
-import { PROTO_ANY, hasPorts, isIcmpError, protocolLabel, protocolNumber } from './protocols.js';
+import { hasV4, hasV6, parseIp, parseIpEntry, parseIpv4, parseIpv6 } from '../net/ip.js';
+import { PROTO_ANY, hasPorts, isIcmpError, protocolLabel, protocolNumber } from '../net/protocols.js';
 
 /** Options of evaluate / evaluateNaive. */
 export interface EvaluateOptions {

@@ -6,4 +6,4 @@ export type { EvaluateOptions } from './evaluate.js';
 export { ConnTable, defaultTimers, stateKey } from './conntrack.js';
 export { diffReplays, eventFlow, inferOwners, replay } from './replay.js';
 export type { ReplayOptions } from './replay.js';
-export { buildRangeSet, parseIp, parseIpEntry, parseIpv4, parseIpv6 } from './ip.js';
+export { buildRangeSet, parseIp, parseIpEntry, parseIpv4, parseIpv6 } from '../net/ip.js';

@@ -15,7 +15,7 @@ import type {
 import type { CompiledFilter, CompiledRule } from './compile.js';
 import { ConnTable, defaultTimers, stateKey, type ConnState } from './conntrack.js';
 import { evaluate, rejectResponse, type EvaluateOptions } from './evaluate.js';
-import { protocolNumber } from './protocols.js';
+import { protocolNumber } from '../net/protocols.js';
 
 /**
  * Stateful per-filter replay of logged DFW events, following the "Replay algorithm" of

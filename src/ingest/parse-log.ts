@@ -13,8 +13,8 @@ export interface ParseRequest {
   host: string | null;
   /** lines already committed by an earlier, interrupted run */
   resumeAfter: number;
-  /** lines per chunk: each chunk becomes one transaction */
-  batchLines: number;
+  /** lines per chunk (the unit handed from the parser to the store) */
+  chunkLines: number;
 }
 
 /** A line that looked like a record but did not parse. */
@@ -27,8 +27,8 @@ export interface RejectedRow {
 }
 
 /**
- * The parsed outcome of up to `batchLines` lines. Committing it (events, rejected lines and
- * `upTo` as the source's progress, in one transaction) makes a crash resume after `upTo`.
+ * The parsed outcome of up to `chunkLines` lines. Storing it (events, rejected lines and
+ * `upTo` as the source's progress) in a committed transaction makes a crash resume after `upTo`.
  */
 export interface ParsedChunk {
   /** the last line this chunk accounts for */
@@ -52,8 +52,15 @@ const PARSERS: Record<ParseRequest['format'], (line: string, ctx: LineContext) =
 };
 
 /**
- * Reads and parses a packet-log file into chunks, one per `batchLines` lines (and one for
- * the rest). The same code runs in the ingesting thread and in a parse worker, so the
+ * Characters of line text after which a chunk ends early. Packet-log lines are about 150
+ * characters, so chunks end by line count; a file of long lines (rejected, each kept whole
+ * in the store) must not hold thousands of them in memory at once.
+ */
+export const CHUNK_CHARS = 4 << 20;
+
+/**
+ * Reads and parses a packet-log file into chunks, one per `chunkLines` lines or CHUNK_CHARS
+ * characters, whichever comes first (and one for the rest). The same code runs in the ingesting thread and in a parse worker, so the
  * chunks (and the commit points they make) are the same either way. `hold`, when it
  * returns a promise, pauses reading between file chunks (the worker's flow control).
  */
@@ -64,17 +71,19 @@ export async function parseLogFile(
 ): Promise<ParseOutcome> {
   const parse = PARSERS[req.format];
   const ctx: LineContext = { source: req.shownAs, line: 0, host: req.host };
-  const packer = new EventPacker(req.batchLines);
+  const packer = new EventPacker(req.chunkLines);
   let rejected: RejectedRow[] = [];
   let skipped = 0;
   let bytesRead = 0;
   let lastLine = req.resumeAfter;
   let flushedUpTo = req.resumeAfter;
+  let chars = 0;
   const flush = (upTo: number): void => {
     emit({ upTo, events: packer.take(), rejected, skipped, bytesRead });
     flushedUpTo = upTo;
     rejected = [];
     skipped = 0;
+    chars = 0;
   };
 
   const outcome = await readLines(req.path, {
@@ -86,14 +95,15 @@ export async function parseLogFile(
       if (r.kind === 'event') packer.add(r.event);
       else if (r.kind === 'foreign') skipped++;
       else rejected.push({ line: lineNo, col: r.column, code: r.code, reason: r.reason, raw: text });
-      if (lineNo % req.batchLines === 0) flush(lineNo);
+      chars += text.length;
+      if (lineNo % req.chunkLines === 0 || chars >= CHUNK_CHARS) flush(lineNo);
     },
     tooLong(headText, lineNo, length) {
       if (lineNo <= req.resumeAfter) return;
       lastLine = lineNo;
       const reason = `line of ${length} characters is longer than any log record (limit 1 MiB): not parsed`;
       rejected.push({ line: lineNo, col: 1, code: 'log/line-too-long', reason, raw: headText });
-      if (lineNo % req.batchLines === 0) flush(lineNo);
+      if (lineNo % req.chunkLines === 0) flush(lineNo);
     },
     progress(b) {
       bytesRead = b;

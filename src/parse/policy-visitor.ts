@@ -50,8 +50,8 @@ import {
 } from '../model/policy.js';
 import type { PortRange, RealizedAction } from '../model/rule.js';
 import type { SourceSpan } from '../model/source-span.js';
-import { formatIpv4, parseIp, parseIpEntry, type IpAddr, type IpRange } from '../engine/ip.js';
-import { protocolNumber } from '../engine/protocols.js';
+import { formatIpv4, parseIp, parseIpEntry, type IpAddr, type IpRange } from '../net/ip.js';
+import { protocolNumber } from '../net/protocols.js';
 import { ruleStatementFields, type RuleStatementFields } from './getrules-visitor.js';
 import { lexDiagnostics, parseErrorDiagnostic, structuredErrors } from './policy-diagnostics.js';
 

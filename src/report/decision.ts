@@ -1,6 +1,6 @@
 import type { Decision, TraceNode } from '../model/decision.js';
 import type { Flow } from '../model/flow.js';
-import { protocolLabel } from '../engine/protocols.js';
+import { protocolLabel } from '../net/protocols.js';
 import { renderCsv, renderJson, renderTable, type OutputFormat } from './tabular.js';
 
 /** The `dfwsim eval --format json` object: contract keys first, then the rest of the Decision. */

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/open.js';
 import { ingest } from '../../src/ingest/ingest.js';
 import { ParsePipeline, parseInWorker, WORKER_MIN_BYTES } from '../../src/ingest/parse-pipeline.js';
-import type { ParsedChunk } from '../../src/ingest/parse-log.js';
+import { CHUNK_CHARS, type ParsedChunk } from '../../src/ingest/parse-log.js';
 import { CORPUS, tempDb, tempDir } from '../helpers/paths.js';
 
 /** Every table row an ingest writes, in a comparable form (the source's timestamp aside). */
@@ -71,7 +71,7 @@ test('a damaged .gz parsed in the worker keeps the lines before the damage and r
 
 test('when a commit fails, parsing stops, the error reaches the caller, and the pipeline still serves the next file', async (t) => {
   const pipeline = new ParsePipeline();
-  const req = { path: 'logs/syslog-export/collector-2024-05-15.log', shownAs: 'x', format: 'dfwpktlog' as const, host: null, resumeAfter: 0, batchLines: 2 };
+  const req = { path: 'logs/syslog-export/collector-2024-05-15.log', shownAs: 'x', format: 'dfwpktlog' as const, host: null, resumeAfter: 0, chunkLines: 2 };
   let chunks = 0;
   await t.throwsAsync(
     pipeline.parse(req, true, () => {
@@ -91,7 +91,7 @@ test('when a commit fails, parsing stops, the error reaches the caller, and the 
 
 test('a file that cannot be read fails in the worker as it does in the thread', async (t) => {
   const pipeline = new ParsePipeline();
-  const req = { path: join(tempDir(), 'gone.log'), shownAs: 'gone.log', format: 'dfwpktlog' as const, host: null, resumeAfter: 0, batchLines: 10 };
+  const req = { path: join(tempDir(), 'gone.log'), shownAs: 'gone.log', format: 'dfwpktlog' as const, host: null, resumeAfter: 0, chunkLines: 10 };
   const inThread = await pipeline.parse(req, false, () => {}).catch((e: Error) => e.message);
   const inWorker = await pipeline.parse(req, true, () => {}).catch((e: Error) => e.message);
   await pipeline.close();
@@ -105,4 +105,26 @@ test('auto parses big files (or .gz that are big once inflated) in the worker, s
   t.true(parseInWorker('auto', WORKER_MIN_BYTES / 4, true));
   t.true(parseInWorker('worker', 10, false));
   t.false(parseInWorker('thread', WORKER_MIN_BYTES * 10, false));
+});
+
+test('a file of long lines is cut into chunks by size, so memory stays bounded, and every line is stored', async (t) => {
+  const dir = tempDir();
+  const path = join(dir, 'long.log');
+  // records padded past the longest record a parser accepts: each is rejected and kept whole
+  const record = readFileSync('logs/syslog-export/collector-2024-05-15.log', 'utf8').split('\n')[0]!;
+  const long = `${record} ${'x'.repeat(200_000)}`;
+  writeFileSync(path, `${Array.from({ length: 60 }, () => long).join('\n')}\n`);
+  const chunks: ParsedChunk[] = [];
+  const req = { path, shownAs: 'long.log', format: 'dfwpktlog' as const, host: null, resumeAfter: 0, chunkLines: 4096 };
+  const pipeline = new ParsePipeline();
+  await pipeline.parse(req, true, (c) => chunks.push(c));
+  await pipeline.close();
+  t.true(chunks.length >= 3, `${chunks.length} chunks`);
+  t.true(chunks.every((c) => c.rejected.reduce((a, r) => a + r.raw.length, 0) <= CHUNK_CHARS + long.length));
+  t.is(chunks.reduce((a, c) => a + c.rejected.length, 0), 60);
+  const db = openStore(':memory:');
+  const s = await ingest(db, [path], { parseIn: 'worker' });
+  t.is(s.rejected, 60);
+  t.is((db.prepare('SELECT min(length(raw)) AS n FROM rejected_lines').get() as { n: number }).n, long.length);
+  db.close();
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { buildRangeSet, formatIpv4, hasV4, hasV6, parseIpEntry, parseIpv4, parseIpv6 } from '../../src/engine/ip.js';
+import { buildRangeSet, formatIpv4, hasV4, hasV6, parseIpEntry, parseIpv4, parseIpv6 } from '../../src/net/ip.js';
 
 test('ip: IPv4 parse and format round-trip; bad input is null', (t) => {
   t.is(parseIpv4('10.68.145.170'), 10 * 2 ** 24 + 68 * 2 ** 16 + 145 * 256 + 170);
