@@ -40,18 +40,30 @@ export class ParsePipeline {
       const done = (f: () => void) => {
         worker.off('message', onMessage);
         worker.off('error', onError);
+        worker.off('exit', onExit);
         f();
       };
-      const onError = (e: Error) => done(() => reject(e));
+      // the worker is gone (out of memory, a crash): the next file gets a new one
+      const lost = () => {
+        if (this.worker === worker) this.worker = null;
+      };
+      const onError = (e: Error) => {
+        lost();
+        done(() => reject(e));
+      };
+      const onExit = (code: number) => {
+        lost();
+        done(() => reject(new Error(`the parse worker stopped (exit code ${code}) before ${req.shownAs} was parsed`)));
+      };
       const onMessage = (msg: { type: 'chunk'; chunk: ParsedChunk } | { type: 'done'; outcome: ParseOutcome } | { type: 'error'; message: string }) => {
         if (msg.type === 'chunk') {
           try {
             commit(msg.chunk);
           } catch (e) {
             // the worker may be mid-file: stop it so it neither reads on nor answers late
-            this.worker = null;
-            void worker.terminate();
+            lost();
             done(() => reject(e as Error));
+            void worker.terminate();
             return;
           }
           worker.postMessage({ type: 'ack' });
@@ -63,6 +75,7 @@ export class ParsePipeline {
       };
       worker.on('message', onMessage);
       worker.on('error', onError);
+      worker.on('exit', onExit);
       worker.postMessage({ type: 'parse', req });
     });
   }

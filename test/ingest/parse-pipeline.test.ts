@@ -128,3 +128,16 @@ test('a file of long lines is cut into chunks by size, so memory stays bounded, 
   t.is((db.prepare('SELECT min(length(raw)) AS n FROM rejected_lines').get() as { n: number }).n, long.length);
   db.close();
 });
+
+test('a worker that dies mid-file fails that file with a clear error; the next file gets a new worker', async (t) => {
+  const pipeline = new ParsePipeline();
+  const req = { path: 'logs/syslog-export/collector-2024-05-15.log', shownAs: 'collector.log', format: 'dfwpktlog' as const, host: null, resumeAfter: 0, chunkLines: 2 };
+  pipeline.warmUp();
+  const worker = (pipeline as unknown as { worker: { terminate(): Promise<number> } }).worker;
+  const parsing = pipeline.parse(req, true, () => void worker.terminate());
+  await t.throwsAsync(parsing, { message: /parse worker stopped .* before collector\.log was parsed/ });
+  let events = 0;
+  await pipeline.parse(req, true, (c) => (events += c.events.count));
+  await pipeline.close();
+  t.is(events, 9);
+});
