@@ -113,6 +113,11 @@ export const REJECTED_SHOWN = 10;
 /**
  * SHA-256 of a file. A plain read loop: nothing else has to run meanwhile (the store waits
  * for the answer), and it measured 200 ms for 303 MB against 260-320 ms through a stream.
+ *
+ * The hash decides, before anything is written, whether the file is already stored or a
+ * resumable partial, so it sits on the critical path (about 2.5% of a big ingest). Moving it
+ * off would mean committing batches under a provisional identity until a third thread has
+ * hashed the file, and discarding such sources after a crash: not worth the new failure modes.
  */
 function sha256File(path: string): string {
   const h = createHash('sha256');
