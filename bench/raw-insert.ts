@@ -60,9 +60,9 @@ async function main(): Promise<void> {
     });
   }
   const t0 = process.hrtime.bigint();
-  const journal = mode !== 'plain' ? beginBulkWrite(db) : null;
+  const bulk = mode !== 'plain' ? beginBulkWrite(db) : null;
   for (let i = 0; i < lines; i += batch) insert(i, Math.min(i + batch, lines));
-  if (journal) endBulkWrite(db, journal);
+  if (bulk) endBulkWrite(db, bulk);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   db.close();
   process.stdout.write(`${JSON.stringify({ rowsPerSec: lines / seconds, rows: lines })}\n`);

@@ -174,7 +174,7 @@ export async function ingest(db: Db, paths: string[], opts: IngestOptions = {}):
   const parsing = new ParsePipeline();
   // start the worker now, so that loading it overlaps hashing the first file
   if (mayUseWorker(opts.parseIn ?? 'auto', sizes)) parsing.warmUp();
-  const journal = beginBulkWrite(db);
+  const bulk = beginBulkWrite(db);
   try {
     for (const [i, f] of resolved.entries()) {
       const size = sizes[i] ?? 0;
@@ -185,7 +185,7 @@ export async function ingest(db: Db, paths: string[], opts: IngestOptions = {}):
     }
   } finally {
     await parsing.close();
-    endBulkWrite(db, journal);
+    endBulkWrite(db, bulk);
     if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
   }
 

@@ -32,8 +32,11 @@ export function openStore(path: string, opts: { readonly?: boolean } = {}): Db {
   return db;
 }
 
-/** The journal an ingest wrote with (see beginBulkWrite). */
-export type BulkJournal = 'rollback' | 'wal' | 'memory';
+/** How an ingest writes (see beginBulkWrite): its journal, and the busy timeout to restore after. */
+export interface BulkWrite {
+  journal: 'rollback' | 'wal' | 'memory';
+  busyTimeout: number;
+}
 
 /** How long a bulk write waits for a reader to finish before giving up (a reader holds a lock only while it reads). */
 const BULK_BUSY_TIMEOUT_MS = 60_000;
@@ -52,9 +55,9 @@ const BULK_BUSY_TIMEOUT_MS = 60_000;
  * While in rollback mode, readers that arrive wait for each commit (milliseconds), and a
  * commit waits up to a minute for a reader to finish.
  */
-export function beginBulkWrite(db: Db): BulkJournal {
-  if (db.memory) return 'memory';
+export function beginBulkWrite(db: Db): BulkWrite {
   const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  if (db.memory) return { journal: 'memory', busyTimeout: timeout };
   let mode: unknown = 'wal';
   try {
     db.pragma('busy_timeout = 0');
@@ -67,21 +70,26 @@ export function beginBulkWrite(db: Db): BulkJournal {
   if (mode === 'persist') {
     db.pragma('synchronous = FULL');
     db.pragma(`busy_timeout = ${BULK_BUSY_TIMEOUT_MS}`);
-    return 'rollback';
+    return { journal: 'rollback', busyTimeout: timeout };
   }
   db.pragma('wal_autocheckpoint = 0');
-  return 'wal';
+  return { journal: 'wal', busyTimeout: timeout };
 }
 
 /** Ends bulk writes: back to WAL (or checkpoint the WAL into the database and shrink it). */
-export function endBulkWrite(db: Db, journal: BulkJournal): void {
-  if (journal === 'memory') return;
-  if (journal === 'rollback') {
+export function endBulkWrite(db: Db, bulk: BulkWrite): void {
+  if (bulk.journal === 'memory') return;
+  if (bulk.journal === 'rollback') {
     db.pragma('synchronous = NORMAL');
     try {
+      // without waiting: a reader that arrived meanwhile keeps the store in rollback mode
+      // (consistent, only slower for readers) until the next open switches it back
+      db.pragma('busy_timeout = 0');
       db.pragma('journal_mode = WAL');
     } catch {
-      // a reader arrived meanwhile; the store is consistent in rollback mode, and the next open switches it back
+      // SQLITE_BUSY, see above
+    } finally {
+      db.pragma(`busy_timeout = ${bulk.busyTimeout}`);
     }
     return;
   }

@@ -10,12 +10,15 @@ test('a bulk write alone on the store uses a rollback journal, durable per commi
   const path = tempDb();
   const db = openStore(path);
   t.is(journalMode(db), 'wal');
-  t.is(beginBulkWrite(db), 'rollback');
+  const timeout = db.pragma('busy_timeout', { simple: true });
+  const bulk = beginBulkWrite(db);
+  t.is(bulk.journal, 'rollback');
   t.is(journalMode(db), 'persist');
   t.is(db.pragma('synchronous', { simple: true }), 2); // FULL
-  endBulkWrite(db, 'rollback');
+  endBulkWrite(db, bulk);
   t.is(journalMode(db), 'wal');
   t.is(db.pragma('synchronous', { simple: true }), 1); // NORMAL
+  t.is(db.pragma('busy_timeout', { simple: true }), timeout);
   db.close();
 });
 
@@ -24,10 +27,11 @@ test('with a reader connected, a bulk write stays in WAL and checkpoints at the 
   const db = openStore(path);
   const reader = new Database(path, { readonly: true });
   reader.prepare('SELECT count(*) FROM events').get();
-  t.is(beginBulkWrite(db), 'wal');
+  const bulk = beginBulkWrite(db);
+  t.is(bulk.journal, 'wal');
   t.is(journalMode(db), 'wal');
   t.is(db.pragma('wal_autocheckpoint', { simple: true }), 0);
-  endBulkWrite(db, 'wal');
+  endBulkWrite(db, bulk);
   t.is(db.pragma('wal_autocheckpoint', { simple: true }), 1000);
   reader.close();
   db.close();
@@ -45,9 +49,31 @@ test('an ingest with a reader open meanwhile completes, and the reader sees ever
   db.close();
 });
 
+test('a reader that arrives during a bulk write keeps the store in rollback mode, and the ingest ends at once', (t) => {
+  const path = tempDb();
+  const db = openStore(path);
+  const bulk = beginBulkWrite(db);
+  t.is(bulk.journal, 'rollback');
+  const reader = new Database(path, { readonly: true });
+  reader.exec('BEGIN');
+  reader.prepare('SELECT count(*) FROM events').get(); // holds a shared lock
+  const started = Date.now();
+  endBulkWrite(db, bulk);
+  t.true(Date.now() - started < 1000, 'did not wait for the reader');
+  t.is(journalMode(db), 'persist');
+  reader.exec('COMMIT');
+  reader.close();
+  db.close();
+  // the next open puts it back in WAL
+  const again = openStore(path);
+  t.is(journalMode(again), 'wal');
+  again.close();
+});
+
 test('an in-memory store needs no journal switch', (t) => {
   const db = openStore(':memory:');
-  t.is(beginBulkWrite(db), 'memory');
-  endBulkWrite(db, 'memory');
+  const bulk = beginBulkWrite(db);
+  t.is(bulk.journal, 'memory');
+  endBulkWrite(db, bulk);
   t.is(journalMode(db), 'memory');
 });
