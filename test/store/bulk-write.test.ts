@@ -1,4 +1,6 @@
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { beginBulkWrite, endBulkWrite, openStore } from '../../src/store/open.js';
 import { ingest } from '../../src/ingest/ingest.js';
@@ -76,4 +78,21 @@ test('an in-memory store needs no journal switch', (t) => {
   t.is(bulk.journal, 'memory');
   endBulkWrite(db, bulk);
   t.is(journalMode(db), 'memory');
+});
+
+test('a crash in the middle of a bulk-write batch leaves exactly the committed batches (the journal is rolled back)', async (t) => {
+  const path = tempDb();
+  // 150k rows of about 300 bytes: far more than the 16 MB page cache, so the open batch has
+  // written pages into the database file before the crash
+  const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/crash-mid-batch.ts', path, '150000'], { encoding: 'utf8' });
+  t.is(child.signal, 'SIGKILL', child.stderr);
+  t.is(child.stdout.trim(), 'rollback');
+  t.true(existsSync(`${path}-journal`), 'a hot journal was left behind');
+  t.true(statSync(path).size > 150_000 * 300 * 1.5, 'the open batch had spilled into the database file');
+  const db = openStore(path);
+  t.is(db.pragma('integrity_check', { simple: true }), 'ok');
+  t.is((db.prepare('SELECT count(*) AS n, max(line) AS m FROM events').get() as { n: number; m: number }).n, 150_000);
+  t.is((db.prepare('SELECT max(line) AS m FROM events').get() as { m: number }).m, 150_000);
+  t.is(journalMode(db), 'wal');
+  db.close();
 });
