@@ -6,6 +6,7 @@ import type { PacketEvent } from '../../src/model/packet-event.js';
 import { parseDfwpktlogLine } from '../../src/parse/dfwpktlog.js';
 import { parseAntreaNpLogLine } from '../../src/parse/antrea-np-log.js';
 import { CORPUS } from '../helpers/paths.js';
+import { packetEvent } from '../helpers/events.js';
 
 /** Every event the parsers make of the corpus logs. */
 function corpusEvents(): PacketEvent[] {
@@ -41,14 +42,7 @@ function roundTrip(events: PacketEvent[], size: number): { back: PacketEvent[]; 
   return { back, batches };
 }
 
-const base: PacketEvent = {
-  ts: '2024-05-15T00:00:00.000Z', tsMs: 1715731200000, host: 'esx-1', filterHash: 'b6507827', af: 'INET', reason: 'match',
-  action: 'PASS', ruleset: null, ruleId: 1, direction: 'IN', length: 60, protocol: 'tcp', src: '10.0.0.1', srcPort: 1,
-  dst: '10.0.0.2', dstPort: 22, tcpFlags: 'S', icmpType: null, icmpCode: null, closeReason: null, packetsIn: null,
-  packetsOut: null, bytesIn: null, bytesOut: null, tag: null, source: 'x.log', line: 1, producer: 'nsx-dfw',
-  envelope: 'E3', vrf: null, interfaceId: null, policyRef: null, ruleName: null, table: null, ofPriority: null,
-  appliedTo: null, dedupCount: null, dedupDuration: null, raw: 'raw',
-};
+const base = packetEvent();
 
 test('the column table and the packer agree: every PacketEvent field but source has one slot', (t) => {
   const fields = Object.keys(base).filter((k) => k !== 'source').sort();
