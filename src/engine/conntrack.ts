@@ -99,13 +99,34 @@ export function stateKey(flow: Flow, direction: 'IN' | 'OUT'): string {
 export class ConnTable {
   private readonly states = new Map<string, ConnState>();
   private readonly tombs = new Map<string, Tombstone>();
-  /** every session this table held, in creation order */
+  /** every session this table held, in creation order (only when `keepSessions`: it grows with the log) */
   readonly sessions: SessionSummary[] = [];
 
   constructor(
     readonly filterHash: string,
     readonly timers: TimerProfile,
+    private readonly keepSessions = true,
   ) {}
+
+  /** live states (for tests and memory checks) */
+  get size(): number {
+    return this.states.size + this.tombs.size;
+  }
+
+  /**
+   * Drop what can no longer matter at `nowMs`: states past their latest expiry (certainly gone)
+   * and tombstones past their uncertainty. Lookups expire lazily; without a sweep, states of
+   * sessions that never log again (no TERM) would pile up as the replay streams a big store.
+   */
+  sweep(nowMs: number): void {
+    for (const [k, s] of this.states)
+      if (nowMs > s.latestExpiryMs) {
+        this.states.delete(k);
+        s.session.end = 'expired';
+        s.session.endedAtMs = s.latestExpiryMs;
+      }
+    for (const [k, t] of this.tombs) if (nowMs > t.uncertainUntilMs) this.tombs.delete(k);
+  }
 
   /** Idle-expiry interval, in ms after the last packet seen (replay step 5). */
   private interval(protocol: number): [number, number] {
@@ -173,7 +194,7 @@ export class ConnTable {
       endedAtMs: null,
       closeReason: null,
     };
-    this.sessions.push(session);
+    if (this.keepSessions) this.sessions.push(session);
     const s: ConnState = { key, protocol, createdBy: eventId, createdAtMs: nowMs, lastSeenMs: nowMs, ruleset, ruleId, earliestExpiryMs: nowMs + e, latestExpiryMs: nowMs + l, session };
     this.states.set(key, s);
     return s;

@@ -1,6 +1,6 @@
 import type { Decision, TraceNode } from '../model/decision.js';
 import type { Flow } from '../model/flow.js';
-import type { StoredEvent } from '../model/packet-event.js';
+import type { ReplayInput, StoredEvent } from '../model/packet-event.js';
 import type {
   FilterReplaySummary,
   ProductGeneration,
@@ -39,7 +39,7 @@ export interface ReplayOptions {
    * inferred from the events (a filter that logs traffic IN to, or OUT from, the address and is
    * not an observer suspect), and the synthetic packet's notes say so.
    */
-  owners?: ReadonlyMap<string, string>;
+  owners?: OwnerLookup;
   /** window after a REJECT in which a bare RST of the same connection is its consequence; default 1000 ms [inferred] */
   consequenceWindowMs?: number;
   /**
@@ -47,6 +47,8 @@ export interface ReplayOptions {
    * enough for whole logs) or `full` (every skipped rule with its reason, for `explain`)
    */
   trace?: 'full' | 'minimal';
+  /** keep every session in the filter summaries (`replay()` does; the streaming replay does not: they grow with the log) */
+  keepSessions?: boolean;
 }
 
 /** A logged action in the engine's verdict terms; null when the log has none / another kind. */
@@ -68,7 +70,7 @@ function loggedVerdict(action: string | null): Decision['verdict'] | null {
 }
 
 /** Build the Flow of a logged event, or a reason why it cannot be replayed. */
-export function eventFlow(e: StoredEvent): Flow | string {
+export function eventFlow(e: ReplayInput): Flow | string {
   if (e.af === 'L2') return 'L2 record: its layout is not known (dfwpktlog.md §3), not replayed';
   if (e.src === null || e.dst === null) return 'record without addresses';
   if (e.protocol === null) return 'record without protocol';
@@ -154,7 +156,7 @@ function createsState(d: Decision, r: CompiledRule | null, flow: Flow, gen: Prod
   return true;
 }
 
-function compare(sim: Decision, e: StoredEvent, decider: CompiledRule | null, notes: string[]): ReplayAgreement {
+function compare(sim: Decision, e: ReplayInput, decider: CompiledRule | null, notes: string[]): ReplayAgreement {
   const lv = loggedVerdict(e.action);
   if (lv === null) {
     notes.push(`logged action ${e.action ?? '(none)'} is not modelled`);
@@ -187,7 +189,9 @@ interface FilterCtx {
   table: ConnTable;
   summary: FilterReplaySummary;
   hits: Map<string, RuleHit>;
-  inTuples: Set<string>;
+  /** IN tuples seen lately (tuple -> ms), for the observer signature */
+  inTuples: Map<string, number>;
+  sinceSweep: number;
 }
 
 interface RejectMark {
@@ -208,36 +212,70 @@ function emptyAgreements(): Record<ReplayAgreement, number> {
   return { reproduced: 0, drift: 0, 'state-hit': 0, 'state-uncertain': 0, 'no-rules': 0, excluded: 0 };
 }
 
-/**
- * Replay logged events statefully. `filters` maps a filter hash to its compiled rules; a
- * filter absent from the map has no realized rules in the input (events there: `no-rules`).
- * Returns one result per event, in replay order, and per-filter summaries.
- */
-export function replay(events: readonly StoredEvent[], filters: ReadonlyMap<string, CompiledFilter>, opts: ReplayOptions = {}): ReplayResult {
-  const excluded = new Set(opts.excluded ?? []);
-  const window = opts.consequenceWindowMs ?? 1000;
-  const traceMode = opts.trace ?? 'minimal';
-  const runNotes: string[] = [];
-  const ctxs = new Map<string, FilterCtx>();
+/** How to find the filter of the VM that owns an address on a host (REJECT injection, step 11). */
+export type OwnerLookup = ReadonlyMap<string, string> | { ownerOf(host: string | null, ip: string): string | null };
 
-  const ctxOf = (hash: string, host: string | null): FilterCtx => {
-    let c = ctxs.get(hash);
+function ownerOf(owners: OwnerLookup, host: string, ip: string): string | null {
+  if ('ownerOf' in owners) return owners.ownerOf(host === '' ? null : host, ip);
+  return owners.get(`${host}|${ip}`) ?? null;
+}
+
+/** How often (events per filter) a filter's tables are swept of entries that can no longer matter. */
+const SWEEP_EVERY = 2048;
+
+/** How long an IN tuple is remembered for the observer signature (a reply follows within the handshake). */
+const OBSERVER_HORIZON_MS = 120_000;
+
+/** The replay's outcome for the whole run: per-filter summaries and run notes (events are streamed). */
+export interface ReplaySummary {
+  filters: FilterReplaySummary[];
+  notes: string[];
+}
+
+/**
+ * Stateful replay of logged events, one event at a time, holding only per-filter state: the
+ * connection tables (swept of dead states), rule-hit counters and a bounded window of recent
+ * IN tuples and REJECTs. Feed events per host in time order (`push`), then call `finish`.
+ * `replay()` below is the same over an array.
+ */
+export class Replayer {
+  private readonly excluded: Set<string>;
+  private readonly window: number;
+  private readonly traceMode: 'full' | 'minimal';
+  private readonly ctxs = new Map<string, FilterCtx>();
+  private readonly rejectsByHost = new Map<string, RejectMark[]>();
+  private lastT = 0;
+
+  constructor(
+    private readonly filters: ReadonlyMap<string, CompiledFilter>,
+    private readonly owners: OwnerLookup,
+    private readonly opts: ReplayOptions = {},
+  ) {
+    this.excluded = new Set(opts.excluded ?? []);
+    this.window = opts.consequenceWindowMs ?? 1000;
+    this.traceMode = opts.trace ?? 'minimal';
+  }
+
+  private ctxOf(hash: string, host: string | null): FilterCtx {
+    let c = this.ctxs.get(hash);
     if (c !== undefined) return c;
-    const compiled = filters.get(hash) ?? null;
+    const opts = this.opts;
+    const compiled = this.filters.get(hash) ?? null;
     const gen = compiled === null ? null : (opts.generation ?? compiled.generation);
     const timers: TimerProfile = { ...defaultTimers(gen ?? 'nsxt3+'), ...opts.timers, ...opts.filterTimers?.get(hash) };
+    const excluded = this.excluded.has(hash);
     c = {
       hash,
       host,
       compiled,
       rules: compiled === null ? new Map() : ruleIndex(compiled),
-      excluded: excluded.has(hash),
+      excluded,
       gen,
-      table: new ConnTable(hash, timers),
+      table: new ConnTable(hash, timers, opts.keepSessions ?? false),
       summary: {
         filterHash: hash,
         host,
-        excluded: excluded.has(hash),
+        excluded,
         hasRules: compiled !== null,
         generation: gen,
         events: 0,
@@ -248,41 +286,32 @@ export function replay(events: readonly StoredEvent[], filters: ReadonlyMap<stri
         observerSuspect: false,
       },
       hits: new Map(),
-      inTuples: new Set(),
+      inTuples: new Map(),
+      sinceSweep: 0,
     };
-    ctxs.set(hash, c);
+    this.ctxs.set(hash, c);
     return c;
-  };
-
-  // 2. Order events per host by time, file order for equal ms. A line without a time takes the
-  //    time of the line before it (it was appended in processing order).
-  const byHost = new Map<string, { e: StoredEvent; t: number; i: number }[]>();
-  let lastT = 0;
-  events.forEach((e, i) => {
-    const t = e.tsMs ?? lastT;
-    lastT = t;
-    const h = e.host ?? '';
-    let list = byHost.get(h);
-    if (list === undefined) byHost.set(h, (list = []));
-    list.push({ e, t, i });
-  });
-
-  const results: ReplayEventResult[] = [];
-  for (const [host, list] of byHost) {
-    list.sort((a, b) => a.t - b.t || a.i - b.i);
-    const owners = opts.owners ?? inferOwners(host, list.map((x) => x.e));
-    const rejects: RejectMark[] = [];
-    for (const { e, t } of list) {
-      const res = replayOne(e, t, host, owners, rejects);
-      results.push(res);
-    }
   }
 
-  function replayOne(e: StoredEvent, t: number, host: string, owners: ReadonlyMap<string, string>, rejects: RejectMark[]): ReplayEventResult {
+  /**
+   * Replay one event. Events of one host must arrive in time order (file order for equal ms);
+   * a line without a time takes the time of the line before it (it was appended in order).
+   */
+  push(e: ReplayInput): ReplayEventResult {
+    const t = e.tsMs ?? this.lastT;
+    this.lastT = t;
+    const host = e.host ?? '';
+    let rejects = this.rejectsByHost.get(host);
+    if (rejects === undefined) this.rejectsByHost.set(host, (rejects = []));
+    return this.replayOne(e, t, host, rejects);
+  }
+
+  private replayOne(e: ReplayInput, t: number, host: string, rejects: RejectMark[]): ReplayEventResult {
     const notes: string[] = [];
     const hash = e.filterHash ?? '';
-    const ctx = ctxOf(hash, e.host);
+    const ctx = this.ctxOf(hash, e.host);
     ctx.summary.events++;
+    if (++ctx.sinceSweep >= SWEEP_EVERY) this.sweep(ctx, t, rejects);
     const direction: 'IN' | 'OUT' = e.direction ?? 'IN';
     const reason = (e.reason ?? '').toLowerCase();
     const kind: ReplayEventResult['kind'] = reason === 'term' ? 'term' : reason === 'match' || reason === 'reason-match' ? 'packet' : 'other';
@@ -318,11 +347,10 @@ export function replay(events: readonly StoredEvent[], filters: ReadonlyMap<stri
     // consequence of an earlier REJECT (step 11): a reset of the same connection shortly after
     const isReset = flow.protocol === 6 && ((flow.tcpFlags ?? '').toUpperCase().includes('R') || (kind === 'term' && (e.closeReason ?? '').toUpperCase() === 'RST'));
     if (isReset) {
-      const pair = unorderedPair(flow);
       for (let i = rejects.length - 1; i >= 0; i--) {
         const m = rejects[i] as RejectMark;
-        if (t - m.tMs > window) break;
-        if (m.pair === pair && m.eventId !== e.id) {
+        if (t - m.tMs > this.window) break;
+        if (m.pair === connection && m.eventId !== e.id) {
           base.causedBy = m.eventId;
           notes.push(`follows from the REJECT of event ${m.eventId} ${t - m.tMs} ms earlier (the connection was reset) [inferred §4.4]`);
           break;
@@ -332,7 +360,7 @@ export function replay(events: readonly StoredEvent[], filters: ReadonlyMap<stri
 
     // observer signature (step 12): both directions of one connection arrive IN on this filter
     if (direction === 'IN') {
-      ctx.inTuples.add(`${flow.protocol}|${flow.src}|${flow.srcPort ?? '-'}|${flow.dst}|${flow.dstPort ?? '-'}`);
+      ctx.inTuples.set(`${flow.protocol}|${flow.src}|${flow.srcPort ?? '-'}|${flow.dst}|${flow.dstPort ?? '-'}`, t);
       if (ctx.inTuples.has(`${flow.protocol}|${flow.dst}|${flow.dstPort ?? '-'}|${flow.src}|${flow.srcPort ?? '-'}`)) {
         if (!ctx.summary.observerSuspect) notes.push('this filter receives both directions of the connection IN: promiscuous / bridging observer suspect');
         ctx.summary.observerSuspect = true;
@@ -351,7 +379,7 @@ export function replay(events: readonly StoredEvent[], filters: ReadonlyMap<stri
     }
     const compiled = ctx.compiled;
     const gen = ctx.gen;
-    const evalOpts: EvaluateOptions = { generation: gen, trace: traceMode };
+    const evalOpts: EvaluateOptions = { generation: gen, trace: this.traceMode };
 
     // 7. TERM closes the state it names
     if (kind === 'term') {
@@ -424,33 +452,27 @@ export function replay(events: readonly StoredEvent[], filters: ReadonlyMap<stri
     // 9 + 11. REJECT: synthetic response toward the sender
     let synthetic: SyntheticPacket | null = null;
     if (rejectApplies && walk.rejectSends !== null && walk.rejectSends !== 'none') {
-      synthetic = rejectPacket(ctx, flow, direction, walk.rejectSends, t, host, owners);
+      synthetic = this.rejectPacket(ctx, flow, direction, walk.rejectSends, t, host);
       ctx.summary.rejectsSent++;
-      rejects.push({ eventId: e.id, host, tMs: t, proto: flow.protocol, pair: unorderedPair(flow) });
+      rejects.push({ eventId: e.id, host, tMs: t, proto: flow.protocol, pair: connection });
     } else if (rejectApplies) {
       notes.push(`REJECT sends nothing: ${rejectResponse(flow).why}`);
     }
     return finish({ ...base, simulated, ruleWalk: walk, agreement, stateKey: key, connection, createdState, synthetic });
   }
 
-  function countHit(ctx: FilterCtx, d: Decision): void {
-    if (d.ruleset === null || typeof d.ruleId !== 'number' || d.position === null) return;
-    const k = `${d.ruleset}|${d.ruleId}|${d.position}`;
-    const h = ctx.hits.get(k);
-    if (h !== undefined) h.count++;
-    else ctx.hits.set(k, { ruleset: d.ruleset, ruleId: d.ruleId, position: d.position, verdict: d.verdict, count: 1 });
+  /** Forget what can no longer matter at `t`: dead states, old IN tuples, REJECTs past the window. */
+  private sweep(ctx: FilterCtx, t: number, rejects: RejectMark[]): void {
+    ctx.sinceSweep = 0;
+    ctx.table.sweep(t);
+    for (const [k, seen] of ctx.inTuples) if (t - seen > OBSERVER_HORIZON_MS) ctx.inTuples.delete(k);
+    let drop = 0;
+    while (drop < rejects.length && t - (rejects[drop] as RejectMark).tMs > this.window) drop++;
+    if (drop > 0) rejects.splice(0, drop);
   }
 
   /** Build the REJECT response and inject it into the sender's filter (steps 9, 11). */
-  function rejectPacket(
-    ctx: FilterCtx,
-    flow: Flow,
-    direction: 'IN' | 'OUT',
-    sends: 'tcp-rst' | 'icmp-unreachable',
-    t: number,
-    host: string,
-    owners: ReadonlyMap<string, string>,
-  ): SyntheticPacket {
+  private rejectPacket(ctx: FilterCtx, flow: Flow, direction: 'IN' | 'OUT', sends: 'tcp-rst' | 'icmp-unreachable', t: number, host: string): SyntheticPacket {
     const notes: string[] = [];
     const v6 = flow.af === 'inet6';
     const out: Flow =
@@ -467,17 +489,17 @@ export function replay(events: readonly StoredEvent[], filters: ReadonlyMap<stri
       notes.push('the rejected packet was leaving the VM: the response is delivered straight back into it');
       return synth;
     }
-    const owner = owners.get(`${host}|${flow.src}`);
-    if (owner === undefined) {
+    const owner = ownerOf(this.owners, host, flow.src);
+    if (owner === null) {
       notes.push(`the sender ${flow.src} has no known filter on this host: the response leaves toward the network`);
       return synth;
     }
-    if (opts.owners === undefined) notes.push(`sender's filter ${owner} inferred from the logs (it logs traffic of ${flow.src})`);
+    if (this.opts.owners === undefined) notes.push(`sender's filter ${owner} inferred from the logs (it logs traffic of ${flow.src})`);
     if (owner === ctx.hash) {
       notes.push('the sender owns this filter: not injected again');
       return synth;
     }
-    const target = ctxOf(owner, ctx.host);
+    const target = this.ctxOf(owner, ctx.host);
     synth.injectedInto = owner;
     if (target.excluded) {
       synth.decision = infoDecision('excluded', 'allow', `filter ${owner} is excluded: the response passes`, null);
@@ -506,16 +528,57 @@ export function replay(events: readonly StoredEvent[], filters: ReadonlyMap<stri
       return synth;
     }
     // no state on the sender's filter: the response walks its rules (it creates no state: RST / ICMP error)
-    synth.decision = evaluate(target.compiled, out, 'IN', { generation: target.gen, trace: traceMode });
+    synth.decision = evaluate(target.compiled, out, 'IN', { generation: target.gen, trace: this.traceMode });
     return synth;
   }
 
-  for (const c of ctxs.values()) {
-    c.summary.sessions = c.table.sessions;
-    c.summary.ruleHits = [...c.hits.values()].sort((a, b) => a.ruleset.localeCompare(b.ruleset) || a.position - b.position);
+  /** Per-filter summaries (in first-seen order) and the run's notes. */
+  finish(): ReplaySummary {
+    const notes: string[] = [];
+    for (const c of this.ctxs.values()) {
+      c.summary.sessions = c.table.sessions;
+      c.summary.ruleHits = [...c.hits.values()].sort((a, b) => a.ruleset.localeCompare(b.ruleset) || a.position - b.position);
+    }
+    if (this.opts.generation === undefined) notes.push('product generation guessed per filter from its ruleset names (domain-cN = NSX-V, mainrs = NSX-T 3.x+)');
+    return { filters: [...this.ctxs.values()].map((c) => c.summary), notes };
   }
-  if (opts.generation === undefined) runNotes.push('product generation guessed per filter from its ruleset names (domain-cN = NSX-V, mainrs = NSX-T 3.x+)');
-  return { events: results, filters: [...ctxs.values()].map((c) => c.summary), notes: runNotes };
+}
+
+function countHit(ctx: FilterCtx, d: Decision): void {
+  if (d.ruleset === null || typeof d.ruleId !== 'number' || d.position === null) return;
+  const k = `${d.ruleset}|${d.ruleId}|${d.position}`;
+  const h = ctx.hits.get(k);
+  if (h !== undefined) h.count++;
+  else ctx.hits.set(k, { ruleset: d.ruleset, ruleId: d.ruleId, position: d.position, verdict: d.verdict, count: 1 });
+}
+
+/**
+ * Replay an array of logged events statefully (tests, small inputs). `filters` maps a filter
+ * hash to its compiled rules; a filter absent from the map has no realized rules in the input
+ * (events there: `no-rules`). Events are ordered per host by time (file order for equal ms);
+ * returns one result per event, in replay order, and per-filter summaries with sessions.
+ */
+export function replay(events: readonly StoredEvent[], filters: ReadonlyMap<string, CompiledFilter>, opts: ReplayOptions = {}): ReplayResult {
+  const byHost = new Map<string, { e: StoredEvent; t: number; i: number }[]>();
+  let lastT = 0;
+  events.forEach((e, i) => {
+    const t = e.tsMs ?? lastT;
+    lastT = t;
+    const h = e.host ?? '';
+    let list = byHost.get(h);
+    if (list === undefined) byHost.set(h, (list = []));
+    list.push({ e: e.tsMs === null ? { ...e, tsMs: t } : e, t, i });
+  });
+  const results: ReplayEventResult[] = [];
+  const owners = new Map<string, string>();
+  for (const [host, list] of byHost) for (const [k, v] of inferOwners(host, list.map((x) => x.e))) owners.set(k, v);
+  const r = new Replayer(filters, opts.owners ?? owners, { keepSessions: true, ...opts });
+  for (const list of byHost.values()) {
+    list.sort((a, b) => a.t - b.t || a.i - b.i);
+    for (const { e } of list) results.push(r.push(e));
+  }
+  const { filters: summaries, notes } = r.finish();
+  return { events: results, filters: summaries, notes };
 }
 
 /**
@@ -523,7 +586,7 @@ export function replay(events: readonly StoredEvent[], filters: ReadonlyMap<stri
  * to it or OUT from it. Filters that receive both directions of a connection IN are observer
  * suspects and never owners; an address claimed by two or more filters has no owner.
  */
-export function inferOwners(host: string, events: readonly StoredEvent[]): Map<string, string> {
+export function inferOwners(host: string, events: readonly ReplayInput[]): Map<string, string> {
   const inSeen = new Map<string, Set<string>>();
   const observers = new Set<string>();
   for (const e of events) {

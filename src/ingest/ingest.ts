@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { DiagnosticCode } from '../model/diagnostics.js';
 import { EventBatchReader } from '../model/event-batch.js';
-import { parseVsipCapture } from '../parse/vsipioctl-capture.js';
+import { parseVsipCaptureLines, type CaptureLine } from '../parse/vsipioctl-capture.js';
 import { beginBulkWrite, endBulkWrite, type Db } from '../store/open.js';
 import { prepareEventInserts, insertEventBatch } from '../store/events-repo.js';
 import {
@@ -17,10 +17,10 @@ import {
   prepareSourceProgress,
 } from '../store/sources-repo.js';
 import { saveFilters, saveGetaddrsets, saveGetrules } from '../store/realized-repo.js';
-import { expandInputs } from './walk.js';
+import { expandInputs, storePaths } from './walk.js';
 import { hostFromBundlePath } from './host.js';
 import { readHead, sniffFormat, type InputFormat } from './sniff.js';
-import { readText } from './read-lines.js';
+import { readAllLines } from './read-lines.js';
 import type { ParseRequest } from './parse-log.js';
 import { mayUseWorker, ParsePipeline, parseInWorker, type ParseWhere } from './parse-pipeline.js';
 
@@ -57,7 +57,7 @@ export interface IngestProblem {
   path: string;
   line: number;
   col: number;
-  code: DiagnosticCode | 'input/empty' | 'input/binary';
+  code: DiagnosticCode | 'input/empty' | 'input/binary' | 'input/is-store' | 'input/vanished';
   message: string;
   fatal: boolean;
 }
@@ -67,9 +67,13 @@ export interface FileSummary {
   format: InputFormat | null;
   status: 'ingested' | 'resumed' | 'duplicate' | 'skipped' | 'failed';
   host: string | null;
+  /** physical lines read: `lines = events + records + skipped + rejected` for a file ingested in one run */
   lines: number;
   events: number;
+  /** lines of vsipioctl outputs that went into filters, rules and address sets (0 for packet logs) */
+  records: number;
   skipped: number;
+  /** rejected lines, one per line (the rows of rejected_lines) */
   rejected: number;
   filters: number;
   rules: number;
@@ -84,6 +88,7 @@ export interface IngestSummary {
   filesFailed: number;
   lines: number;
   events: number;
+  records: number;
   skipped: number;
   rejected: number;
   filters: number;
@@ -145,8 +150,9 @@ export async function ingest(db: Db, paths: string[], opts: IngestOptions = {}):
   const samples: RejectedSample[] = [];
   let spoolDir: string | null = null;
 
-  const { files, problems: walkProblems } = expandInputs(paths);
-  for (const p of walkProblems) problems.push({ path: p.path, line: 0, col: 0, code: 'input/unreadable', message: p.message, fatal: true });
+  // the store's own files are never inputs, even when it sits inside a walked folder
+  const { files, problems: walkProblems } = expandInputs(paths, storePaths(db.memory ? null : db.name));
+  for (const p of walkProblems) problems.push({ path: p.path, line: 0, col: 0, code: p.code, message: p.message, fatal: true });
 
   // stdin is spooled to a temporary file so it is hashed, sniffed and resumed like any file
   const resolved: { path: string; shownAs: string; explicit: boolean }[] = [];
@@ -190,7 +196,7 @@ export async function ingest(db: Db, paths: string[], opts: IngestOptions = {}):
   }
 
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const sum = (k: 'lines' | 'events' | 'skipped' | 'rejected' | 'filters' | 'rules' | 'addrsets') =>
+  const sum = (k: 'lines' | 'events' | 'records' | 'skipped' | 'rejected' | 'filters' | 'rules' | 'addrsets') =>
     perFile.reduce((a, f) => a + f[k], 0);
   const lines = sum('lines');
   return {
@@ -201,6 +207,7 @@ export async function ingest(db: Db, paths: string[], opts: IngestOptions = {}):
     filesFailed: perFile.filter((f) => f.status === 'failed').length,
     lines,
     events: sum('events'),
+    records: sum('records'),
     skipped: sum('skipped'),
     rejected: sum('rejected'),
     filters: sum('filters'),
@@ -227,7 +234,7 @@ async function ingestOne(
 ): Promise<FileSummary> {
   const host = opts.host ?? hostFromBundlePath(f.shownAs);
   const summary: FileSummary = {
-    path: f.shownAs, format: null, status: 'skipped', host, lines: 0, events: 0, skipped: 0, rejected: 0,
+    path: f.shownAs, format: null, status: 'skipped', host, lines: 0, events: 0, records: 0, skipped: 0, rejected: 0,
     filters: 0, rules: 0, addrsets: 0,
   };
   const fail = (code: IngestProblem['code'], message: string, fatal = f.explicit): FileSummary => {
@@ -236,11 +243,22 @@ async function ingestOne(
     return summary;
   };
 
+  // A walked file can vanish between the listing and the read (another program's temporary or
+  // rotated file): passed over with a note. Named on the command line, it is an input error.
+  const unreadable = (e: unknown): FileSummary => {
+    if (!f.explicit && (e as NodeJS.ErrnoException).code === 'ENOENT') {
+      problems.push({ path: f.shownAs, line: 0, col: 0, code: 'input/vanished', message: 'removed after the folder was listed: passed over', fatal: false });
+      summary.status = 'skipped';
+      return summary;
+    }
+    return fail('input/unreadable', `cannot read: ${(e as Error).message}`, true);
+  };
+
   let head;
   try {
     head = readHead(f.path);
   } catch (e) {
-    return fail('input/unreadable', `cannot read: ${(e as Error).message}`, true);
+    return unreadable(e);
   }
   // In a walked folder, empty, binary and foreign files are normal (a support bundle holds
   // many other logs): they are skipped quietly. Named on the command line, they are errors.
@@ -252,7 +270,12 @@ async function ingestOne(
   }
   summary.format = format;
 
-  const sha256 = sha256File(f.path);
+  let sha256;
+  try {
+    sha256 = sha256File(f.path);
+  } catch (e) {
+    return unreadable(e);
+  }
   const existing = findSourceBySha(db, sha256);
   if (existing?.status === 'complete') {
     summary.status = 'duplicate';
@@ -341,27 +364,35 @@ async function ingestCapture(
   problems: IngestProblem[],
   samples: RejectedSample[],
 ): Promise<void> {
-  const { text, gzipError } = await readText(f.path);
-  const parsed = parseVsipCapture(text, f.shownAs);
-  summary.lines = text.split('\n').length;
+  const read = await readAllLines(f.path);
+  const lines: CaptureLine[] = [];
+  let offset = 0;
+  for (const l of read.lines) {
+    lines.push(l.tooLong !== undefined ? { text: l.text, offset, line: l.line, tooLong: l.tooLong } : { text: l.text, offset, line: l.line });
+    offset += (l.tooLong ?? l.text.length) + 1;
+  }
+  const parsed = parseVsipCaptureLines(lines, f.shownAs);
+  const account = parsed.value.accounting;
   const reject = prepareRejectedInsert(db);
-  const lines = text.split('\n');
   db.transaction(() => {
     const filters = parsed.value.filters.map((x) => ({ ...x, host: x.host ?? host }));
     saveFilters(db, sourceId, filters);
     summary.filters = filters.length;
     for (const doc of parsed.value.getrules) summary.rules += saveGetrules(db, sourceId, doc);
     for (const doc of parsed.value.getaddrsets) summary.addrsets += saveGetaddrsets(db, sourceId, doc);
-    for (const d of parsed.diagnostics) {
-      if (d.severity !== 'error') continue;
-      reject(sourceId, d.span.line, d.span.column, d.code, d.message, lines[d.span.line - 1] ?? d.text ?? '');
-      summary.rejected++;
-      if (samples.length < REJECTED_SHOWN) samples.push({ path: f.shownAs, line: d.span.line, col: d.span.column, code: d.code, reason: d.message });
+    // one row per rejected line: a line with several errors is one line (its reason lists them)
+    for (const r of account.rejected) {
+      reject(sourceId, r.line, r.col, r.code, r.reason, r.raw);
+      if (samples.length < REJECTED_SHOWN) samples.push({ path: f.shownAs, line: r.line, col: r.col, code: r.code, reason: r.reason });
     }
-    prepareSourceProgress(db)(sourceId, summary.lines, 0, 0, summary.rejected);
+    summary.lines = account.lines;
+    summary.records = account.records;
+    summary.skipped = account.skipped;
+    summary.rejected = account.rejected.length;
+    prepareSourceProgress(db)(sourceId, summary.lines, 0, summary.skipped, summary.rejected);
   })();
-  if (gzipError) {
+  if (read.gzipError) {
     problems.push({ path: f.shownAs, line: summary.lines, col: 0, code: 'input/truncated-gzip', fatal: true,
-      message: `compressed data is damaged (${gzipError}); the text before the damage was parsed` });
+      message: `compressed data is damaged (${read.gzipError}); the text before the damage was parsed` });
   }
 }

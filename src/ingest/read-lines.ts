@@ -17,7 +17,7 @@ export function isGzipFile(path: string): boolean {
 }
 
 export interface LineSink {
-  /** one line without its line end (`\n` or `\r\n`); `lineNo` is 1-based */
+  /** one line without its line end (`\n`, `\r\n` or a lone `\r`); `lineNo` is 1-based */
   line(text: string, lineNo: number): void;
   /** a line over MAX_LINE_BYTES: only its start is kept */
   tooLong(head: string, lineNo: number, length: number): void;
@@ -62,7 +62,15 @@ export async function readLines(path: string, sink: LineSink): Promise<ReadOutco
       overflowHead = '';
       return;
     }
-    sink.line(text.endsWith('\r') ? text.slice(0, -1) : text, lineNo);
+    const cr = text.indexOf('\r');
+    if (cr === -1) {
+      sink.line(text, lineNo);
+      return;
+    }
+    // `\r\n` ends one line; a `\r` anywhere else is an old-Mac (or mixed) line end of its own
+    const parts = (text.endsWith('\r') ? text.slice(0, -1) : text).split('\r');
+    sink.line(parts[0] ?? '', lineNo);
+    for (let i = 1; i < parts.length; i++) sink.line(parts[i] ?? '', ++lineNo);
   };
   const consume = (chunk: string): void => {
     let start = 0;
@@ -82,9 +90,19 @@ export async function readLines(path: string, sink: LineSink): Promise<ReadOutco
     if (overflow >= 0) {
       overflow += rest.length;
     } else if (carry.length + rest.length > MAX_LINE_BYTES) {
-      overflowHead = (carry + rest).slice(0, 200);
-      overflow = carry.length + rest.length;
+      let all = carry + rest;
       carry = '';
+      // old-Mac text has no `\n` at all: deliver it up to its last `\r` (one at the very end may
+      // be the first half of a `\r\n`), so only a real line can grow too long
+      const cr = all.lastIndexOf('\r', all.length - 2);
+      if (cr !== -1) {
+        emit(all.slice(0, cr + 1));
+        all = all.slice(cr + 1);
+      }
+      if (all.length > MAX_LINE_BYTES) {
+        overflowHead = all.slice(0, 200);
+        overflow = all.length;
+      } else carry = all;
     } else {
       carry += rest;
     }
@@ -108,12 +126,20 @@ export async function readLines(path: string, sink: LineSink): Promise<ReadOutco
   return { lines: lineNo, gzipError };
 }
 
-/** Reads a whole (small) file as text, gunzipping when needed; for vsipioctl captures. */
-export async function readText(path: string): Promise<{ text: string; gzipError: string | null }> {
-  const parts: string[] = [];
+/** A line of a capture read whole; `tooLong` lines hold only their head. */
+export interface TextLine {
+  text: string;
+  line: number;
+  /** set for a line over MAX_LINE_BYTES: its full length */
+  tooLong?: number;
+}
+
+/** Reads a whole (small) file as lines, gunzipping when needed; for vsipioctl captures. */
+export async function readAllLines(path: string): Promise<{ lines: TextLine[]; gzipError: string | null }> {
+  const lines: TextLine[] = [];
   const outcome = await readLines(path, {
-    line: (t) => parts.push(t),
-    tooLong: (head) => parts.push(head),
+    line: (text, line) => lines.push({ text, line }),
+    tooLong: (text, line, length) => lines.push({ text, line, tooLong: length }),
   });
-  return { text: parts.join('\n'), gzipError: outcome.gzipError };
+  return { lines, gzipError: outcome.gzipError };
 }

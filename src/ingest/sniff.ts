@@ -1,7 +1,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { gunzipSync, constants as zc } from 'node:zlib';
-import { sniffDfwpktlog } from '../parse/dfwpktlog.js';
-import { sniffAntreaNpLog } from '../parse/antrea-np-log.js';
+import { parseDfwpktlogLine, sniffDfwpktlog } from '../parse/dfwpktlog.js';
+import { parseAntreaNpLogLine, sniffAntreaNpLog } from '../parse/antrea-np-log.js';
+import type { LineContext, LineResult } from '../parse/line-result.js';
 import { sniffVsipioctl } from '../parse/vsipioctl-capture.js';
 
 /** The input formats dfwsim ingests. */
@@ -44,12 +45,18 @@ export function readHead(path: string): HeadKind {
   }
   const probe = buf.subarray(0, 8192);
   if (probe.includes(0)) return { kind: 'binary' };
-  const lines = buf.toString('utf8').split('\n', HEAD_LINES).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  // line ends as readLines sees them: `\n`, `\r\n`, or a lone `\r`
+  const lines = buf.toString('utf8').split(/\r\n|\r|\n/, HEAD_LINES);
   if (lines.every((l) => l.trim() === '')) return { kind: 'empty' };
   return { kind: 'text', lines, gzip };
 }
 
-/** Confidence per format for the head lines; the best one wins when it reaches 0.5. */
+/**
+ * Confidence per format for the head lines; the best one wins when it reaches 0.5. But when most
+ * of the (non-blank) head lines are records of a packet-log format, that format wins whatever
+ * else scores: one `name: nic-...` or `Filter Name :` line near the top of a dfwpktlog file
+ * must not turn the whole file into a capture, where its records would be read as nothing.
+ */
 export function sniffFormat(lines: string[]): { format: InputFormat | null; scores: Record<InputFormat, number> } {
   const scores: Record<InputFormat, number> = {
     dfwpktlog: sniffDfwpktlog(lines),
@@ -57,6 +64,33 @@ export function sniffFormat(lines: string[]): { format: InputFormat | null; scor
     vsipioctl: sniffVsipioctl(lines),
   };
   let best: InputFormat | null = null;
+  let bestShare = 0.5;
+  for (const [f, parse] of LOG_PARSERS) {
+    const share = recordShare(lines, parse);
+    if (share > bestShare) {
+      best = f;
+      bestShare = share;
+    }
+  }
+  if (best !== null) return { format: best, scores };
   for (const f of INPUT_FORMATS) if (scores[f] >= 0.5 && (best === null || scores[f] > scores[best])) best = f;
   return { format: best, scores };
+}
+
+const LOG_PARSERS: [InputFormat, (line: string, ctx: LineContext) => LineResult][] = [
+  ['dfwpktlog', parseDfwpktlogLine],
+  ['antrea-np-log', parseAntreaNpLogLine],
+];
+
+/** Share of the non-blank lines that `parse` reads as complete records. */
+function recordShare(lines: string[], parse: (line: string, ctx: LineContext) => LineResult): number {
+  const ctx: LineContext = { source: '', line: 0, host: null };
+  let n = 0;
+  let records = 0;
+  for (const l of lines) {
+    if (l.trim() === '') continue;
+    n++;
+    if (parse(l, ctx).kind === 'event') records++;
+  }
+  return n === 0 ? 0 : records / n;
 }

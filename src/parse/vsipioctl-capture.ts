@@ -23,6 +23,37 @@ export interface VsipCapture {
   /** one per getrules output, with the filter its prompt named (`-f <name>`) when there is one */
   getrules: GetrulesDocument[];
   getaddrsets: GetaddrsetsDocument[];
+  /** what became of every physical line */
+  accounting: CaptureLineAccount;
+}
+
+/**
+ * Every physical line of a capture counted in exactly one place, so that
+ * `lines = records + skipped + rejected.length` (ingest adds `events` = 0 to the same sum).
+ */
+export interface CaptureLineAccount {
+  lines: number;
+  /** lines of an output dfwsim reads: rule, address-set and filter lines, their headers and braces */
+  records: number;
+  /** prompts, blank lines, output of commands dfwsim does not read, lines a parser passed over as foreign */
+  skipped: number;
+  /** one entry per line that did not parse, however many errors it had (they are all in `reason`) */
+  rejected: CaptureRejectedLine[];
+}
+
+export interface CaptureRejectedLine {
+  line: number;
+  /** 1-based column of the line's first error */
+  col: number;
+  code: string;
+  reason: string;
+  raw: string;
+}
+
+/** A physical line handed to the capture parser; `tooLong` lines hold only their head and are not parsed. */
+export interface CaptureLine extends SourceLine {
+  /** the full length of a line over the reader's limit */
+  tooLong?: number;
 }
 
 type BlockKind = Exclude<PromptCommand, 'other' | 'none'>;
@@ -73,8 +104,16 @@ interface Block {
 
 /** Parses a capture file. Never throws on bad input. */
 export function parseVsipCapture(text: string, file: string): ParseResult<VsipCapture> {
+  return parseVsipCaptureLines(splitLines(text), file);
+}
+
+/** The same, over the file's physical lines (as ingest's reader delivers them). */
+export function parseVsipCaptureLines(all: CaptureLine[], file: string): ParseResult<VsipCapture> {
   const diagnostics: Diagnostic[] = [];
-  const value: VsipCapture = { filters: [], getrules: [], getaddrsets: [] };
+  const value: VsipCapture = { filters: [], getrules: [], getaddrsets: [], accounting: { lines: all.length, records: 0, skipped: 0, rejected: [] } };
+  // Line numbers of the lines that belong to an output dfwsim reads; every other line is skipped
+  // unless it is rejected.
+  const recordLines = new Set<number>();
   const filters = new Map<string, Filter>();
   const addFilters = (fs: Filter[]) => {
     for (const f of fs) {
@@ -93,7 +132,8 @@ export function parseVsipCapture(text: string, file: string): ParseResult<VsipCa
 
   // 1. Cut at prompt lines. Text before the first prompt is a block without a prompt.
   const blocks: Block[] = [{ prompt: null, promptLine: null, lines: [] }];
-  for (const l of splitLines(text)) {
+  for (const l of all) {
+    if (l.tooLong !== undefined) continue; // rejected below, never parsed
     const p = parsePrompt(l.text);
     if (p !== null) blocks.push({ prompt: p, promptLine: l, lines: [] });
     else blocks[blocks.length - 1]?.lines.push(l);
@@ -126,8 +166,11 @@ export function parseVsipCapture(text: string, file: string): ParseResult<VsipCa
     }
     const pk = b.prompt?.kind;
     const first = body[0]?.text ?? '';
-    const kind: BlockKind | null = pk !== undefined && pk !== 'other' && pk !== 'none' ? pk : contentKind(first);
+    // What the first line plainly is wins over what the prompt ran: a prompt pasted above another
+    // command's output (or a mislabelled capture) must not turn every line of it into a rejection.
+    const kind: BlockKind | null = contentKind(first) ?? (pk !== undefined && pk !== 'other' && pk !== 'none' ? pk : null);
     const lines = b.promptLine !== null ? [b.promptLine, ...b.lines] : b.lines;
+    if (kind !== null) for (const l of body) if (l.text.trim() !== '--') recordLines.add(l.line);
     switch (kind) {
       case 'getrules': {
         const r = parseGetrulesLines(lines, file);
@@ -170,7 +213,42 @@ export function parseVsipCapture(text: string, file: string): ParseResult<VsipCa
     }
   }
   value.filters = [...filters.values()];
+  value.accounting = accountLines(all, recordLines, diagnostics);
   return { value, diagnostics };
+}
+
+/**
+ * Puts every line in one place: rejected when any error names it (one entry per line, its first
+ * error by column giving column and code), else skipped when a parser passed over it as foreign,
+ * else a record when it belongs to an output dfwsim reads, else skipped.
+ */
+function accountLines(all: CaptureLine[], recordLines: Set<number>, diagnostics: Diagnostic[]): CaptureLineAccount {
+  const errors = new Map<number, Diagnostic[]>();
+  const foreign = new Set<number>();
+  for (const d of diagnostics) {
+    if (d.severity === 'error') {
+      const list = errors.get(d.span.line);
+      if (list === undefined) errors.set(d.span.line, [d]);
+      else list.push(d);
+    } else if (d.code === DiagnosticCode.LogForeign) foreign.add(d.span.line);
+  }
+  const account: CaptureLineAccount = { lines: all.length, records: 0, skipped: 0, rejected: [] };
+  for (const l of all) {
+    if (l.tooLong !== undefined) {
+      account.rejected.push({ line: l.line, col: 1, code: DiagnosticCode.LogLineTooLong, raw: l.text,
+        reason: `line of ${l.tooLong} characters is longer than any capture line (limit 1 MiB): not parsed` });
+      continue;
+    }
+    const errs = errors.get(l.line);
+    if (errs !== undefined) {
+      errs.sort((a, b) => a.span.column - b.span.column);
+      const first = errs[0] as Diagnostic;
+      account.rejected.push({ line: l.line, col: first.span.column, code: first.code, raw: l.text,
+        reason: [...new Set(errs.map((e) => e.message))].join('; ') });
+    } else if (!foreign.has(l.line) && recordLines.has(l.line)) account.records++;
+    else account.skipped++;
+  }
+  return account;
 }
 
 /** A prompt whose command line also carries the output (the corpus `*.flattened*` captures). */

@@ -1,7 +1,11 @@
 import type { IngestSummary } from '../ingest/ingest.js';
 import { renderCsv, renderJson, renderTable, type OutputFormat } from './tabular.js';
 
-/** JSON summary: counts first (the contract keys `events`, `rejected`, `skipped`), then detail. */
+/**
+ * JSON summary: counts first (the contract keys `events`, `rejected`, `skipped`), then detail.
+ * Every line read is counted once: `lines = events + records + skipped + rejected` (records: lines
+ * of vsipioctl outputs), per file and in total, and `rejected` is the number of rejected_lines rows.
+ */
 export function ingestSummaryJson(s: IngestSummary) {
   return {
     files: s.files,
@@ -11,6 +15,7 @@ export function ingestSummaryJson(s: IngestSummary) {
     filesFailed: s.filesFailed,
     lines: s.lines,
     events: s.events,
+    records: s.records,
     skipped: s.skipped,
     rejected: s.rejected,
     filters: s.filters,
@@ -34,6 +39,7 @@ export function renderIngestSummary(s: IngestSummary, format: OutputFormat): str
     { header: 'host', get: (f: IngestSummary['perFile'][number]) => f.host },
     { header: 'lines', get: (f: IngestSummary['perFile'][number]) => f.lines },
     { header: 'events', get: (f: IngestSummary['perFile'][number]) => f.events },
+    { header: 'records', get: (f: IngestSummary['perFile'][number]) => f.records },
     { header: 'skipped', get: (f: IngestSummary['perFile'][number]) => f.skipped },
     { header: 'rejected', get: (f: IngestSummary['perFile'][number]) => f.rejected },
     { header: 'filters', get: (f: IngestSummary['perFile'][number]) => f.filters },

@@ -69,6 +69,23 @@ export function resolveFilterName(db: Db, nameOrHash: string): string | null {
   return r?.name ?? null;
 }
 
+/** Names of every filter the store has realized rules for. */
+export function filterNamesWithRules(db: Db): string[] {
+  const rows = db.prepare('SELECT DISTINCT filter_name AS name FROM rulesets WHERE filter_name IS NOT NULL ORDER BY 1').all() as { name: string }[];
+  return rows.map((r) => r.name);
+}
+
+/**
+ * Resolves a filter a user names (`--exclude-filter`, `--filter`) to the hash the logs use: by
+ * filter name, hash or VM name (every vNIC of that VM). Empty when nothing matches.
+ */
+export function resolveFilterHashes(db: Db, nameOrHash: string): string[] {
+  const rows = db
+    .prepare('SELECT DISTINCT hash FROM filters WHERE (name = ? OR hash = ? OR vm_name = ?) AND hash IS NOT NULL ORDER BY hash')
+    .all(nameOrHash, nameOrHash, nameOrHash) as { hash: string }[];
+  return rows.map((r) => r.hash);
+}
+
 /** Stores one getrules document: its rulesets and every rule line with the full match as JSON. */
 export function saveGetrules(db: Db, sourceId: number, doc: GetrulesDocument): number {
   const rs = db.prepare(`INSERT INTO rulesets (source_id, filter_name, name, layer, generation, realization_time, line)

@@ -5,7 +5,7 @@ import type { StoredEvent } from '../../src/model/packet-event.js';
 import type { ReplayResult } from '../../src/model/replay.js';
 import { compileFilter, type CompiledFilter } from '../../src/engine/compile.js';
 import { stateKey } from '../../src/engine/conntrack.js';
-import { diffReplays, replay } from '../../src/engine/replay.js';
+import { diffReplays, replay, Replayer } from '../../src/engine/replay.js';
 import { parseGetrules } from '../../src/parse/getrules.js';
 import { parseGetaddrsets } from '../../src/parse/getaddrsets.js';
 
@@ -358,4 +358,36 @@ test('replay: a UDP reject injected into the sender relates to its UDP state', (
   t.is(s?.injectedInto, '28341');
   t.is(s?.decision?.basis, 'state', 'the ICMP error quotes the server reply, which rides the state created IN');
   t.is(s?.closedState, null);
+});
+
+test('Replayer: streaming one event at a time gives the same results as replay() over the array', (t) => {
+  const evs = seedEvents();
+  const whole = replay(evs, filters);
+  const owners = new Map<string, string>([['esx101|' + SERVER, '28341']]);
+  const r = new Replayer(filters, owners);
+  const streamed = evs.map((e) => r.push(e));
+  const strip = (x: ReplayResult['events'][number]) => ({ ...x, notes: x.notes.filter((n) => !n.includes('inferred from the logs')), synthetic: x.synthetic && { ...x.synthetic, notes: [] } });
+  t.deepEqual(streamed.map(strip), whole.events.map(strip));
+  const s = r.finish();
+  t.deepEqual(s.filters.map((f) => [f.filterHash, f.byAgreement, f.rejectsSent, f.observerSuspect]), whole.filters.map((f) => [f.filterHash, f.byAgreement, f.rejectsSent, f.observerSuspect]));
+  // the streaming replay keeps no session list: it would grow with the log
+  t.deepEqual(s.filters.map((f) => f.sessions.length), [0, 0]);
+});
+
+test('Replayer: memory stays bounded: states of sessions that never log again are swept once certainly expired', (t) => {
+  const r = new Replayer(filters, new Map());
+  // 50,000 UDP syslog datagrams from distinct ports, one per 100 ms (5,000 s in all): each creates
+  // a state on 28341 that no later record touches; UDP states are gone after 60 s at most
+  const start = T0;
+  let maxLive = 0;
+  const table = () => (r as unknown as { ctxs: Map<string, { table: { size: number } }> }).ctxs.get('28341')?.table.size ?? 0;
+  for (let i = 0; i < 50_000; i++) {
+    const e = ev(0, `28341 match PASS 1797 IN UDP 10.68.0.9/${10_000 + (i % 50_000)}->${SERVER}/514`, { tsMs: start + i * 100, ts: new Date(start + i * 100).toISOString() });
+    const res = r.push(e);
+    if (i === 0) t.true(res.createdState, res.notes.join('; '));
+    maxLive = Math.max(maxLive, table());
+  }
+  // at 10 records/s and a 60 s latest expiry, about 600 live states plus one sweep interval of slack
+  t.true(maxLive < 600 + 2 * 2048, `live states peaked at ${maxLive}`);
+  t.is(r.finish().filters[0]?.byAgreement.reproduced, 50_000);
 });

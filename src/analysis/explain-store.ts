@@ -1,0 +1,42 @@
+import type { ReplayOptions } from '../engine/replay.js';
+import type { ReplayInput } from '../model/packet-event.js';
+import type { Db } from '../store/open.js';
+import { streamConnectionGroups, type ConnectionSelector, type EventStreamQuery } from '../store/events-repo.js';
+import { listFilters } from '../store/realized-repo.js';
+import { explainConnection, type ExplainContext, type Explanation } from './explain.js';
+import { loadOwnership } from './ownership.js';
+import { compileRealized, loadRealizedFilters } from './realized.js';
+
+/** Everything explaining needs from the store, loaded once. */
+export function explainContext(db: Db, replay: Omit<ReplayOptions, 'owners' | 'trace'> = {}): ExplainContext {
+  const realized = loadRealizedFilters(db);
+  const names = new Map<string, { name: string; vm: string | null }>();
+  for (const f of listFilters(db)) if (f.hash !== null && !names.has(f.hash)) names.set(f.hash, { name: f.name, vm: f.vmName });
+  return { filters: compileRealized(realized), realized, ownership: loadOwnership(db), names, replay };
+}
+
+/**
+ * Explains the selected connections, one at a time, streaming: the store returns each
+ * connection's records together (every filter, both directions), each is explained and handed
+ * to `visit`, and only the current connection is held. Returns how many were explained.
+ */
+export function explainStore(db: Db, query: EventStreamQuery, sel: ConnectionSelector, visit: (x: Explanation) => void, ctx: ExplainContext = explainContext(db)): number {
+  let n = 0;
+  let group: string | null = null;
+  let events: ReplayInput[] = [];
+  const flush = () => {
+    if (events.length === 0) return;
+    visit(explainConnection(events, ctx));
+    n++;
+    events = [];
+  };
+  for (const { group: g, event } of streamConnectionGroups(db, query, sel)) {
+    if (g !== group) {
+      flush();
+      group = g;
+    }
+    events.push(event);
+  }
+  flush();
+  return n;
+}

@@ -1,0 +1,100 @@
+import type { Db } from '../store/open.js';
+import { addressClaims, bothDirectionsInFilters, declaredAddresses } from '../store/ownership-repo.js';
+
+/** Which filter (vNIC) owns which address: from a declared inventory, or inferred from the logs. */
+export interface Ownership {
+  /** the filter hash that owns `ip` on `host` (host null = any host), or null when unknown or ambiguous */
+  ownerOf(host: string | null, ip: string): string | null;
+  /** does this filter own `ip`? */
+  owns(filterHash: string, ip: string): boolean;
+  /** where a filter's ownership comes from: declared inventory, inferred from the logs, or nothing */
+  basis(filterHash: string): 'inventory' | 'inferred' | 'none';
+  /** the addresses a filter owns (sorted) */
+  addressesOf(filterHash: string): string[];
+}
+
+/** Multicast and limited broadcast reach many vNICs by design: nobody owns them. */
+export function isGroupAddress(ip: string): boolean {
+  if (ip.includes(':')) return /^ff/i.test(ip);
+  const first = Number(ip.split('.')[0]);
+  return ip === '255.255.255.255' || (first >= 224 && first <= 239);
+}
+
+/**
+ * Ownership of addresses per host. Declared addresses (filters.ips_json, `.dfw` `filter ... ip`
+ * passed in `extra`) win. Otherwise it is inferred from the logs:
+ * 1. a filter owns the source addresses of its OUT records (a VM sends from its own address);
+ * 2. a filter that never receives both directions of a connection IN (not an observer) also
+ *    owns the destination of its IN records when no filter claims that address by rule 1 and
+ *    no other filter by rule 2: a server logs mostly IN first packets, since the DFW logs only
+ *    the first packet of a session (dfw-stateful.md);
+ * 3. an address two filters claim at the same strength has no owner (ambiguous, not guessed).
+ */
+export function loadOwnership(db: Db, extra: { filters?: { hash: string; ips: string[] }[] } = {}): Ownership {
+  const declared = new Map<string, Set<string>>();
+  const declare = (hash: string, ips: readonly string[]) => {
+    let s = declared.get(hash);
+    if (s === undefined) declared.set(hash, (s = new Set()));
+    for (const ip of ips) s.add(ip);
+  };
+  for (const d of declaredAddresses(db)) declare(d.filterHash, d.ips);
+  for (const f of extra.filters ?? []) declare(f.hash, f.ips);
+  const declaredOwner = new Map<string, string | null>();
+  for (const [hash, ips] of declared) for (const ip of ips) declaredOwner.set(ip, declaredOwner.has(ip) && declaredOwner.get(ip) !== hash ? null : hash);
+
+  const observers = new Set(bothDirectionsInFilters(db));
+  // per host|ip: the filters claiming it by OUT source, and by IN destination (non-observers)
+  const strong = new Map<string, Set<string>>();
+  const weak = new Map<string, Set<string>>();
+  for (const c of addressClaims(db)) {
+    if (isGroupAddress(c.ip)) continue;
+    const into = c.via === 'out-src' ? strong : observers.has(c.filterHash) ? null : weak;
+    if (into === null) continue;
+    const k = `${c.host}|${c.ip}`;
+    let s = into.get(k);
+    if (s === undefined) into.set(k, (s = new Set()));
+    s.add(c.filterHash);
+  }
+  const owner = new Map<string, string>();
+  const anyHost = new Map<string, string | null>();
+  const owned = new Map<string, Set<string>>();
+  const setOwner = (k: string, hash: string) => {
+    owner.set(k, hash);
+    const ip = k.slice(k.indexOf('|') + 1);
+    anyHost.set(ip, anyHost.has(ip) && anyHost.get(ip) !== hash ? null : hash);
+    let s = owned.get(hash);
+    if (s === undefined) owned.set(hash, (s = new Set()));
+    s.add(ip);
+  };
+  for (const k of new Set([...strong.keys(), ...weak.keys()])) {
+    const ip = k.slice(k.indexOf('|') + 1);
+    if (declaredOwner.has(ip)) continue;
+    const s = strong.get(k);
+    const w = weak.get(k);
+    if (s !== undefined && s.size > 0) {
+      if (s.size === 1) setOwner(k, [...s][0] as string);
+    } else if (w !== undefined && w.size === 1) setOwner(k, [...w][0] as string);
+  }
+  for (const [hash, ips] of declared) for (const ip of ips) if (declaredOwner.get(ip) === hash) {
+    let s = owned.get(hash);
+    if (s === undefined) owned.set(hash, (s = new Set()));
+    s.add(ip);
+  }
+  return {
+    ownerOf(host, ip) {
+      const d = declaredOwner.get(ip);
+      if (d !== undefined) return d;
+      if (host === null) return anyHost.get(ip) ?? null;
+      return owner.get(`${host}|${ip}`) ?? null;
+    },
+    owns(hash, ip) {
+      return owned.get(hash)?.has(ip) ?? false;
+    },
+    basis(hash) {
+      return declared.has(hash) ? 'inventory' : owned.has(hash) ? 'inferred' : 'none';
+    },
+    addressesOf(hash) {
+      return [...(owned.get(hash) ?? [])].sort();
+    },
+  };
+}

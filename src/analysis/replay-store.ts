@@ -1,0 +1,29 @@
+import { Replayer, type OwnerLookup, type ReplayOptions, type ReplaySummary } from '../engine/replay.js';
+import type { ReplayInput } from '../model/packet-event.js';
+import type { ReplayEventResult } from '../model/replay.js';
+import type { Db } from '../store/open.js';
+import { streamEventsByHostTime, type EventStreamQuery } from '../store/events-repo.js';
+import { loadOwnership } from './ownership.js';
+import { compiledOnly, loadCompiledFilters, type LoadedFilter } from './realized.js';
+
+/** A replay of the store's events: the filters it used and the per-filter summaries. */
+export interface StoreReplay {
+  filters: Map<string, LoadedFilter>;
+  summary: ReplaySummary;
+}
+
+/** Called once per replayed event, in replay order; the result is not kept after the call. */
+export type ReplayVisitor = (r: ReplayEventResult, e: ReplayInput) => void;
+
+/**
+ * Replays the stored NSX DFW events statefully against the stored realized rules, streaming:
+ * events come from a cursor per host in time order, each result goes to `visit` and is then
+ * dropped; only per-filter state is held. Which filter owns an address (to inject a REJECT's
+ * response into the sender's filter) comes from `owners`, else from the store's inventory or logs.
+ */
+export function replayStore(db: Db, query: EventStreamQuery, opts: ReplayOptions, visit: ReplayVisitor, filters: Map<string, LoadedFilter> = loadCompiledFilters(db)): StoreReplay {
+  const owners: OwnerLookup = opts.owners ?? loadOwnership(db);
+  const r = new Replayer(compiledOnly(filters), owners, opts);
+  for (const e of streamEventsByHostTime(db, { ...query, dfwOnly: true })) visit(r.push(e), e);
+  return { filters, summary: r.finish() };
+}

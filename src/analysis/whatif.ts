@@ -1,0 +1,223 @@
+import { Replayer, type OwnerLookup, type ReplayOptions } from '../engine/replay.js';
+import type { Verdict } from '../model/decision.js';
+import type { ReplayInput } from '../model/packet-event.js';
+import type { ReplayEventResult } from '../model/replay.js';
+import type { Db } from '../store/open.js';
+import { streamEventsByHostTime, type EventStreamQuery } from '../store/events-repo.js';
+import { compiledOnly, compileRealized, type LoadedFilter, type RealizedFilter } from './realized.js';
+
+/**
+ * `whatif` (DESIGN.md §6): the stored events replayed under the current rules and under a
+ * proposed set, in one pass over the store (two replayers fed the same cursor), and every flow
+ * whose verdict or deciding rule changes, grouped by filter and rule with counts.
+ */
+
+/** One side of a what-if: the compiled rules per filter hash and the exclusion list. */
+export interface WhatifScenario {
+  filters: ReadonlyMap<string, LoadedFilter>;
+  excluded: readonly string[];
+}
+
+/** A flow as whatif groups it: the ephemeral (higher) port of a ported flow is left out, so every connection of one service is one flow. */
+export interface WhatifFlow {
+  protocol: string;
+  src: string;
+  srcPort: number | null;
+  dst: string;
+  dstPort: number | null;
+  /** `tcp 10.68.145.170:22 -> 10.68.0.250` */
+  text: string;
+}
+
+export interface WhatifOutcome {
+  verdict: Verdict | null;
+  ruleset: string | null;
+  ruleId: number | string | null;
+  /** `rule`, `default`, `state`, `state-uncertain`, `excluded`, `unknown`, or null (no rules for the filter) */
+  basis: string | null;
+}
+
+export interface WhatifChange {
+  flow: WhatifFlow;
+  filter: string;
+  direction: 'IN' | 'OUT';
+  before: WhatifOutcome;
+  after: WhatifOutcome;
+  /** records of this flow with this change */
+  events: number;
+  firstEvent: number;
+  /** the records follow from a REJECT that no longer happens: they would not occur at all */
+  causeRemoved: boolean;
+}
+
+export interface WhatifRuleChange {
+  filter: string;
+  /** these records would not occur at all (their causing REJECT is gone) */
+  causeRemoved: boolean;
+  before: { verdict: Verdict | null; ruleId: number | string | null };
+  after: { verdict: Verdict | null; ruleId: number | string | null };
+  flows: number;
+  events: number;
+}
+
+export interface WhatifSummary {
+  /** records replayed */
+  events: number;
+  changedEvents: number;
+  changedFlows: number;
+  /** flows allowed before and dropped or rejected after */
+  newlyDenied: number;
+  /** flows dropped or rejected before and allowed after */
+  newlyAllowed: number;
+  /** flows whose verdict stays and whose deciding rule changes */
+  ruleChanged: number;
+  /** flows that would not occur: their causing REJECT is gone */
+  causeRemoved: number;
+  /** records still allowed, now because their filter is excluded (no DFW): no change in what passes */
+  unchangedOnExcluded: number;
+  byFilterRule: WhatifRuleChange[];
+}
+
+export interface WhatifResult {
+  changed: WhatifChange[];
+  summary: WhatifSummary;
+  notes: string[];
+}
+
+/** The flow key of a record: the ephemeral side's port dropped (the higher of two ports). */
+export function whatifFlow(e: ReplayInput): WhatifFlow {
+  let sp = e.srcPort;
+  let dp = e.dstPort;
+  if (sp !== null && dp !== null) {
+    if (sp > dp) sp = null;
+    else if (dp > sp) dp = null;
+  }
+  const ep = (a: string, p: number | null) => (p === null ? a : a.includes(':') ? `[${a}]:${p}` : `${a}:${p}`);
+  const protocol = e.protocol ?? '?';
+  const src = e.src ?? '?';
+  const dst = e.dst ?? '?';
+  return { protocol, src, srcPort: sp, dst, dstPort: dp, text: `${protocol} ${ep(src, sp)} -> ${ep(dst, dp)}` };
+}
+
+function outcome(r: ReplayEventResult): WhatifOutcome {
+  const d = r.simulated;
+  return { verdict: d?.verdict ?? null, ruleset: d?.ruleset ?? null, ruleId: d?.ruleId ?? null, basis: d?.basis ?? null };
+}
+
+const denied = (v: Verdict | null) => v === 'drop' || v === 'reject';
+
+/** How long a REJECT is remembered to settle whether the records it caused still happen (2x the replay's consequence window). */
+const CAUSE_MEMORY_MS = 2000;
+
+/**
+ * Replays the stored events under `before` and `after` in one pass and collects the changes.
+ * Memory: the two replayers' per-filter state plus one entry per changed flow.
+ */
+export function whatif(db: Db, query: EventStreamQuery, before: WhatifScenario, after: WhatifScenario, owners: OwnerLookup, opts: Omit<ReplayOptions, 'excluded' | 'owners'> = {}): WhatifResult {
+  const rb = new Replayer(compiledOnly(before.filters), owners, { ...opts, excluded: before.excluded });
+  const ra = new Replayer(compiledOnly(after.filters), owners, { ...opts, excluded: after.excluded });
+  const changes = new Map<string, WhatifChange>();
+  // REJECTs of `before` that sent a response -> does `after` still send it (bounded by time)
+  const recentRejects = new Map<number, { t: number; stillSent: boolean }>();
+  let events = 0;
+  let changedEvents = 0;
+  let unchangedOnExcluded = 0;
+  let sinceTrim = 0;
+  for (const e of streamEventsByHostTime(db, { ...query, dfwOnly: true })) {
+    events++;
+    const b = rb.push(e);
+    const a = ra.push(e);
+    const t = e.tsMs ?? 0;
+    if (b.synthetic !== null) recentRejects.set(e.id, { t, stillSent: a.synthetic !== null });
+    if (++sinceTrim >= 4096) {
+      sinceTrim = 0;
+      for (const [id, x] of recentRejects) if (t - x.t > CAUSE_MEMORY_MS) recentRejects.delete(id);
+    }
+    const ob = outcome(b);
+    const oa = outcome(a);
+    const cause = b.causedBy !== null ? recentRejects.get(b.causedBy) : undefined;
+    const causeRemoved = cause !== undefined && !cause.stillSent;
+    const verdictChanged = ob.verdict !== oa.verdict;
+    const ruleChanged = ob.ruleId !== oa.ruleId || ob.ruleset !== oa.ruleset;
+    if (!causeRemoved && !verdictChanged && !ruleChanged) continue;
+    if (!causeRemoved && !verdictChanged && (oa.basis === 'excluded' || ob.basis === 'excluded')) {
+      unchangedOnExcluded++;
+      continue;
+    }
+    changedEvents++;
+    const flow = whatifFlow(e);
+    const k = `${b.filterHash}|${b.direction}|${flow.text}|${ob.verdict}|${ob.ruleset}|${ob.ruleId}|${ob.basis}|${oa.verdict}|${oa.ruleset}|${oa.ruleId}|${oa.basis}|${causeRemoved}`;
+    const c = changes.get(k);
+    if (c !== undefined) c.events++;
+    else changes.set(k, { flow, filter: b.filterHash, direction: b.direction, before: ob, after: oa, events: 1, firstEvent: e.id, causeRemoved });
+  }
+  rb.finish();
+  ra.finish();
+  const changed = [...changes.values()].sort((x, y) => x.filter.localeCompare(y.filter) || x.flow.text.localeCompare(y.flow.text) || x.firstEvent - y.firstEvent);
+  return { changed, summary: summarize(changed, events, changedEvents, unchangedOnExcluded), notes: [] };
+}
+
+function summarize(changed: readonly WhatifChange[], events: number, changedEvents: number, unchangedOnExcluded: number): WhatifSummary {
+  const flows = new Set<string>();
+  const denied_ = new Set<string>();
+  const allowed = new Set<string>();
+  const ruleOnly = new Set<string>();
+  const removed = new Set<string>();
+  const byRule = new Map<string, WhatifRuleChange & { flowKeys: Set<string> }>();
+  for (const c of changed) {
+    const fk = `${c.filter}|${c.direction}|${c.flow.text}`;
+    flows.add(fk);
+    if (c.causeRemoved) removed.add(fk);
+    else if (!denied(c.before.verdict) && denied(c.after.verdict)) denied_.add(fk);
+    else if (denied(c.before.verdict) && c.after.verdict === 'allow') allowed.add(fk);
+    else if (c.before.verdict === c.after.verdict) ruleOnly.add(fk);
+    const rk = `${c.filter}|${c.before.verdict}|${c.before.ruleId}|${c.after.verdict}|${c.after.ruleId}|${c.causeRemoved}`;
+    let r = byRule.get(rk);
+    if (r === undefined)
+      byRule.set(rk, (r = { filter: c.filter, causeRemoved: c.causeRemoved, before: { verdict: c.before.verdict, ruleId: c.before.ruleId }, after: { verdict: c.after.verdict, ruleId: c.after.ruleId }, flows: 0, events: 0, flowKeys: new Set() }));
+    r.flowKeys.add(fk);
+    r.events += c.events;
+  }
+  const byFilterRule = [...byRule.values()]
+    .map(({ flowKeys, ...r }) => ({ ...r, flows: flowKeys.size }))
+    .sort((a, b) => a.filter.localeCompare(b.filter) || b.events - a.events);
+  return {
+    events,
+    changedEvents,
+    changedFlows: flows.size,
+    newlyDenied: denied_.size,
+    newlyAllowed: allowed.size,
+    ruleChanged: ruleOnly.size,
+    causeRemoved: removed.size,
+    unchangedOnExcluded,
+    byFilterRule,
+  };
+}
+
+/** The current rules with `ruleId` removed (every line of it) on one filter or on all. */
+export function removeRuleScenario(realized: ReadonlyMap<string, RealizedFilter>, ruleId: number, filter: string | null): { realized: Map<string, RealizedFilter>; removed: number } {
+  const out = new Map(realized);
+  let removed = 0;
+  for (const [k, f] of realized) {
+    if (filter !== null && k !== filter) continue;
+    let n = 0;
+    const rulesets = f.rulesets.map((rs) => {
+      const rules = rs.rules.filter((r) => r.ruleId !== ruleId);
+      n += rs.rules.length - rules.length;
+      return rules.length === rs.rules.length ? rs : { ...rs, rules };
+    });
+    if (n > 0) out.set(k, { ...f, rulesets });
+    removed += n;
+  }
+  return { realized: out, removed };
+}
+
+/** Compiles a realized set, reusing the compiled filters of `base` for the filters it did not change. */
+export function recompileChanged(realized: ReadonlyMap<string, RealizedFilter>, original: ReadonlyMap<string, RealizedFilter>, base: ReadonlyMap<string, LoadedFilter>): Map<string, LoadedFilter> {
+  const changed = new Map<string, RealizedFilter>();
+  for (const [k, f] of realized) if (original.get(k) !== f || !base.has(k)) changed.set(k, f);
+  const out = new Map<string, LoadedFilter>();
+  const fresh = compileRealized(changed);
+  for (const k of realized.keys()) out.set(k, (fresh.get(k) ?? base.get(k)) as LoadedFilter);
+  return out;
+}
