@@ -2,6 +2,7 @@ import type { CompiledFilter, CompiledRule } from '../engine/compile.js';
 import { compileFilter } from '../engine/compile.js';
 import { Replayer, type OwnerLookup, type ReplayOptions } from '../engine/replay.js';
 import type { Decision, Verdict } from '../model/decision.js';
+import { removeRule } from '../policy/realized-change.js';
 import type { ReplayInput } from '../model/packet-event.js';
 import type { ReplayEventResult } from '../model/replay.js';
 import type { Ownership } from './ownership.js';
@@ -441,7 +442,8 @@ function withoutRule(ctx: ExplainContext, filter: string, ruleId: number): Compi
   if (hit !== undefined) return hit;
   const f = ctx.realized.get(filter);
   if (f === undefined) return null;
-  const c = compileFilter({ rulesets: f.rulesets.map((rs) => ({ ...rs, rules: rs.rules.filter((r) => r.ruleId !== ruleId) })), addrsets: f.addrsets });
+  const without = removeRule(new Map([[filter, f]]), ruleId, filter).filters.get(filter) ?? f;
+  const c = compileFilter({ rulesets: without.rulesets, addrsets: without.addrsets });
   cache.set(k, c);
   return c;
 }

@@ -65,14 +65,14 @@ export interface WhatifSummary {
   events: number;
   changedEvents: number;
   changedFlows: number;
-  /** flows allowed before and dropped or rejected after */
+  /** flows allowed before and dropped or rejected after (each flow is counted in one class, the first that fits) */
   newlyDenied: number;
   /** flows dropped or rejected before and allowed after */
   newlyAllowed: number;
-  /** flows whose verdict stays and whose deciding rule changes */
-  ruleChanged: number;
   /** flows that would not occur: their causing REJECT is gone */
   causeRemoved: number;
+  /** flows whose only change is the deciding rule (or a verdict change not covered above) */
+  ruleChanged: number;
   /** records still allowed, now because their filter is excluded (no DFW): no change in what passes */
   unchangedOnExcluded: number;
   byFilterRule: WhatifRuleChange[];
@@ -158,19 +158,19 @@ export function whatif(db: Db, query: EventStreamQuery, before: WhatifScenario, 
 }
 
 function summarize(changed: readonly WhatifChange[], events: number, changedEvents: number, unchangedOnExcluded: number): WhatifSummary {
-  const flows = new Set<string>();
-  const denied_ = new Set<string>();
-  const allowed = new Set<string>();
-  const ruleOnly = new Set<string>();
-  const removed = new Set<string>();
+  // each flow counts once, in the first class that fits: newly denied, newly allowed, would
+  // not occur, other rule
+  const classOf = new Map<string, number>();
+  const rank = (c: WhatifChange) =>
+    !denied(c.before.verdict) && denied(c.after.verdict) && !c.causeRemoved ? 0 : denied(c.before.verdict) && c.after.verdict === 'allow' && !c.causeRemoved ? 1 : c.causeRemoved ? 2 : 3;
+  for (const c of changed) {
+    const fk = `${c.filter}|${c.direction}|${c.flow.text}`;
+    classOf.set(fk, Math.min(classOf.get(fk) ?? 3, rank(c)));
+  }
+  const classCount = (n: number) => [...classOf.values()].filter((x) => x === n).length;
   const byRule = new Map<string, WhatifRuleChange & { flowKeys: Set<string> }>();
   for (const c of changed) {
     const fk = `${c.filter}|${c.direction}|${c.flow.text}`;
-    flows.add(fk);
-    if (c.causeRemoved) removed.add(fk);
-    else if (!denied(c.before.verdict) && denied(c.after.verdict)) denied_.add(fk);
-    else if (denied(c.before.verdict) && c.after.verdict === 'allow') allowed.add(fk);
-    else if (c.before.verdict === c.after.verdict) ruleOnly.add(fk);
     const rk = `${c.filter}|${c.before.verdict}|${c.before.ruleId}|${c.after.verdict}|${c.after.ruleId}|${c.causeRemoved}`;
     let r = byRule.get(rk);
     if (r === undefined)
@@ -184,32 +184,14 @@ function summarize(changed: readonly WhatifChange[], events: number, changedEven
   return {
     events,
     changedEvents,
-    changedFlows: flows.size,
-    newlyDenied: denied_.size,
-    newlyAllowed: allowed.size,
-    ruleChanged: ruleOnly.size,
-    causeRemoved: removed.size,
+    changedFlows: classOf.size,
+    newlyDenied: classCount(0),
+    newlyAllowed: classCount(1),
+    causeRemoved: classCount(2),
+    ruleChanged: classCount(3),
     unchangedOnExcluded,
     byFilterRule,
   };
-}
-
-/** The current rules with `ruleId` removed (every line of it) on one filter or on all. */
-export function removeRuleScenario(realized: ReadonlyMap<string, RealizedFilter>, ruleId: number, filter: string | null): { realized: Map<string, RealizedFilter>; removed: number } {
-  const out = new Map(realized);
-  let removed = 0;
-  for (const [k, f] of realized) {
-    if (filter !== null && k !== filter) continue;
-    let n = 0;
-    const rulesets = f.rulesets.map((rs) => {
-      const rules = rs.rules.filter((r) => r.ruleId !== ruleId);
-      n += rs.rules.length - rules.length;
-      return rules.length === rs.rules.length ? rs : { ...rs, rules };
-    });
-    if (n > 0) out.set(k, { ...f, rulesets });
-    removed += n;
-  }
-  return { realized: out, removed };
 }
 
 /** Compiles a realized set, reusing the compiled filters of `base` for the filters it did not change. */

@@ -54,7 +54,7 @@ export function renderWhatif(r: WhatifResult, format: OutputFormat, limit: numbe
         parts.push(renderTable(s.byFilterRule, RULE_COLUMNS));
       }
       parts.push(
-        `${s.events} events replayed: ${s.changedEvents} change (${s.changedFlows} flows: ${s.newlyDenied} newly denied, ${s.newlyAllowed} newly allowed, ${s.ruleChanged} other rule, ${s.causeRemoved} would not occur)` +
+        `${s.events} events replayed: ${s.changedEvents} change, in ${s.changedFlows} flow(s): ${s.newlyDenied} newly denied, ${s.newlyAllowed} newly allowed, ${s.causeRemoved} would not occur, ${s.ruleChanged} other rule change` +
           (s.unchangedOnExcluded > 0 ? `; ${s.unchangedOnExcluded} still allowed, now by an excluded filter` : '') +
           '\n',
       );

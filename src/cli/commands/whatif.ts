@@ -1,13 +1,14 @@
 import type { CommandModule } from 'yargs';
 import { loadOwnership } from '../../analysis/ownership.js';
-import { compileRealized, loadRealizedFilters } from '../../analysis/realized.js';
-import { recompileChanged, removeRuleScenario, whatif, type WhatifScenario } from '../../analysis/whatif.js';
+import { whatif } from '../../analysis/whatif.js';
+import { buildWhatifScenarios } from '../../analysis/whatif-scenario.js';
 import type { ProductGeneration } from '../../model/replay.js';
+import { renderDiagnostics } from '../../report/diagnostics.js';
 import { renderWhatif } from '../../report/whatif.js';
+import { resolveFilterHashes } from '../../store/realized-repo.js';
 import { EXIT, UsageError, type CliContext } from '../io.js';
 import { asOutputFormat, intOption, open, withDb, withFormat } from '../options.js';
 import { excludedHashes } from './replay.js';
-import { resolveFilterHashes } from '../../store/realized-repo.js';
 
 interface Args {
   db: string;
@@ -15,6 +16,8 @@ interface Args {
   'exclude-filter'?: string[];
   'remove-rule'?: string[];
   filter?: string;
+  change?: string[];
+  policy?: string[];
   host?: string;
   since?: string;
   until?: string;
@@ -34,6 +37,8 @@ export function whatifCommand(ctx: CliContext): CommandModule<object, Args> {
         .option('exclude-filter', { type: 'string', array: true, describe: 'put this filter (hash, name or VM name) on the exclusion list' })
         .option('remove-rule', { type: 'string', array: true, describe: 'remove this rule id (every line of it)' })
         .option('filter', { type: 'string', describe: 'with --remove-rule: only on this filter (hash, name or VM name)' })
+        .option('change', { type: 'string', array: true, describe: '.dfw change file: its rules replace (same id) or add to the realized rules, its exclude lines add to the exclusion list' })
+        .option('policy', { type: 'string', array: true, describe: '.dfw files forming a whole alternative policy set, realized per filter' })
         .option('host', { type: 'string', describe: 'only events of this host' })
         .option('since', { type: 'string', describe: 'ISO date/time' })
         .option('until', { type: 'string', describe: 'ISO date/time' })
@@ -44,28 +49,25 @@ export function whatifCommand(ctx: CliContext): CommandModule<object, Args> {
       const limit = intOption('limit', argv.limit) as number;
       const removeIds = (argv['remove-rule'] ?? []).map((x) => intOption('remove-rule', x) as number);
       if (argv.filter !== undefined && removeIds.length === 0) throw new UsageError('--filter goes with --remove-rule');
+      const policyFiles = argv.policy ?? [];
+      const yaml = policyFiles.find((f) => !f.endsWith('.dfw'));
+      if (yaml !== undefined)
+        throw new UsageError(`--policy ${yaml}: whatif replays logs per vNIC filter and takes .dfw files; Antrea / Kubernetes YAML is evaluated per connection with 'dfwsim eval --policy'`);
       const db = open(argv.db, true);
       try {
-        const excluded = excludedHashes(db, argv['exclude-filter'] ?? []);
-        const realized = loadRealizedFilters(db);
-        const filters = compileRealized(realized);
-        const notes: string[] = [];
-        let afterRealized = realized;
+        const exclude = excludedHashes(db, argv['exclude-filter'] ?? []);
         const onFilters: (string | null)[] = argv.filter === undefined ? [null] : resolveFilterHashes(db, argv.filter);
         if (onFilters.length === 0) throw new UsageError(`--filter: no filter named or hashed '${argv.filter}'`);
-        for (const id of removeIds)
-          for (const f of onFilters) {
-            const r = removeRuleScenario(afterRealized, id, f);
-            if (r.removed === 0) throw new UsageError(`--remove-rule ${id}: no such rule${f !== null ? ` on filter ${f}` : ' in the store'}`);
-            afterRealized = r.realized;
-            notes.push(`rule ${id} removed${f !== null ? ` from ${f}` : ''} (${r.removed} realized line(s))`);
-          }
-        if (excluded.length > 0) notes.push(`exclusion list: ${excluded.join(', ')}`);
-        if (removeIds.length === 0 && excluded.length === 0) throw new UsageError('whatif: name a change (--exclude-filter, --remove-rule)');
-        const before: WhatifScenario = { filters, excluded: [] };
-        const after: WhatifScenario = { filters: recompileChanged(afterRealized, realized, filters), excluded };
-        const result = whatif(db, { host: argv.host, since: argv.since, until: argv.until }, before, after, loadOwnership(db), argv.generation ? { generation: argv.generation as ProductGeneration } : {});
-        result.notes.push(...notes);
+        const removeRules = removeIds.flatMap((ruleId) => onFilters.map((filter) => ({ ruleId, filter })));
+        if (exclude.length === 0 && removeRules.length === 0 && (argv.change ?? []).length === 0 && policyFiles.length === 0)
+          throw new UsageError('whatif: name a change (--exclude-filter, --remove-rule, --change FILE, --policy FILE...)');
+        const s = buildWhatifScenarios(db, { exclude, removeRules, changeFiles: argv.change ?? [], policyFiles });
+        if (s.unknownRules.length > 0) throw new UsageError(`--remove-rule: no rule ${s.unknownRules.join(', ')} in the store`);
+        const errors = s.diagnostics.filter((d) => d.severity === 'error');
+        if (s.diagnostics.length > 0) ctx.io.err(renderDiagnostics(s.diagnostics, s.sources));
+        if (errors.length > 0) throw new UsageError(`${errors.length} error(s) in the proposed rules: nothing replayed`);
+        const result = whatif(db, { host: argv.host, since: argv.since, until: argv.until }, s.before, s.after, loadOwnership(db), argv.generation ? { generation: argv.generation as ProductGeneration } : {});
+        result.notes.push(...s.notes);
         ctx.io.out(renderWhatif(result, asOutputFormat(argv.format), limit));
         const failOn = new Set(argv['fail-on'] ?? []);
         if ((failOn.has('any-change') && result.changed.length > 0) || (failOn.has('newly-denied') && result.summary.newlyDenied > 0)) ctx.exitCode = EXIT.findings;
