@@ -20,6 +20,11 @@ export function isGroupAddress(ip: string): boolean {
   return ip === '255.255.255.255' || (first >= 224 && first <= 239);
 }
 
+/** IPv4 ending in .255: the directed broadcast of every subnet from /24 to /30 whose upper half it is (masks are not in the inventory). */
+export function mayBeDirectedBroadcast(ip: string): boolean {
+  return !ip.includes(':') && ip.endsWith('.255');
+}
+
 /**
  * Ownership of addresses per host. Declared addresses (filters.ips_json, `.dfw` `filter ... ip`
  * passed in `extra`) win. Otherwise it is inferred from the logs:
@@ -28,6 +33,8 @@ export function isGroupAddress(ip: string): boolean {
  *    owns the destination of its IN records when no filter claims that address by rule 1 and
  *    no other filter by rule 2: a server logs mostly IN first packets, since the DFW logs only
  *    the first packet of a session (dfw-stateful.md);
+ *    or, when several filters receive it, the one of them that sends from no address of its own
+ *    (never an IPv4 .255 address, which may be a directed broadcast every vNIC receives);
  * 3. an address two filters claim at the same strength has no owner (ambiguous, not guessed).
  */
 export function loadOwnership(db: Db, extra: { filters?: { hash: string; ips: string[] }[] } = {}): Ownership {
@@ -48,13 +55,16 @@ export function loadOwnership(db: Db, extra: { filters?: { hash: string; ips: st
   const weak = new Map<string, Set<string>>();
   for (const c of addressClaims(db)) {
     if (isGroupAddress(c.ip)) continue;
-    const into = c.via === 'out-src' ? strong : observers.has(c.filterHash) ? null : weak;
+    // receiving for x.x.x.255 is what every vNIC does with a directed broadcast: no evidence of owning it
+    const into = c.via === 'out-src' ? strong : observers.has(c.filterHash) || mayBeDirectedBroadcast(c.ip) ? null : weak;
     if (into === null) continue;
     const k = `${c.host}|${c.ip}`;
     let s = into.get(k);
     if (s === undefined) into.set(k, (s = new Set()));
     s.add(c.filterHash);
   }
+  const senders = new Set<string>();
+  for (const s of strong.values()) for (const h of s) senders.add(h);
   const owner = new Map<string, string>();
   const anyHost = new Map<string, string | null>();
   const owned = new Map<string, Set<string>>();
@@ -73,7 +83,12 @@ export function loadOwnership(db: Db, extra: { filters?: { hash: string; ips: st
     const w = weak.get(k);
     if (s !== undefined && s.size > 0) {
       if (s.size === 1) setOwner(k, [...s][0] as string);
-    } else if (w !== undefined && w.size === 1) setOwner(k, [...w][0] as string);
+    } else if (w !== undefined) {
+      // several receivers: one that never sends from an address of its own is the server; the
+      // others own the addresses they send from and only see this one
+      const candidates = w.size === 1 ? [...w] : [...w].filter((h) => !senders.has(h));
+      if (candidates.length === 1) setOwner(k, candidates[0] as string);
+    }
   }
   for (const [hash, ips] of declared) for (const ip of ips) if (declaredOwner.get(ip) === hash) {
     let s = owned.get(hash);
