@@ -11,6 +11,7 @@ import { readLines } from '../src/ingest/read-lines.js';
 import { parseDfwpktlogLine } from '../src/parse/dfwpktlog.js';
 import { benchEngine } from './engine.js';
 import { benchMatrix } from './matrix.js';
+import { benchRealizedIngest, benchStartup, getaddrsetsCapture, getrulesCapture, median as med } from './startup.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 2_000_000);
 /** Rounds of raw insert vs end-to-end ingest (medians are reported; every round is in results.json). */
@@ -27,6 +28,13 @@ const row = (measure: string, value: string, baseline: string, ratio: number | n
   rows.push({ measure, value, baseline, ratio: ratio === null ? '' : ratio.toFixed(2), target, ok: ok === null ? '' : ok ? 'yes' : 'NO' });
 
 async function main(): Promise<void> {
+  // BENCH_ONLY=startup / getrules: only the whole-process rows (seconds, not minutes)
+  const only = process.env['BENCH_ONLY'];
+  if (only === 'startup' || only === 'getrules') {
+    if (only === 'startup') startupRows();
+    else realizedIngestRows();
+    return finish();
+  }
   // 0. input
   if (!existsSync(logPath) || process.env['BENCH_REGEN']) {
     process.stderr.write(`generating ${LINES} lines ...\n`);
@@ -117,6 +125,9 @@ async function main(): Promise<void> {
 
   if (process.env['BENCH_ONLY'] === 'ingest') return finish();
 
+  startupRows();
+  realizedIngestRows();
+
   // 5. realized-rule engine: 17,000-rule filter, compiled vs naive scan
   const eng = await benchEngine();
   results['engine'] = eng;
@@ -131,6 +142,35 @@ async function main(): Promise<void> {
     mx.ratio, '< 60 s', mx.seconds < 60);
 
   finish();
+}
+
+/** Start-up of small commands against bare `node -e 0`, whole processes in the same run. */
+function startupRows(): void {
+  const st = benchStartup(out);
+  results['startup'] = st;
+  const node = med(st.nodeMs);
+  for (const [what, xs] of [['--help', st.helpMs], ['query', st.queryMs], ['events', st.eventsMs]] as const) {
+    const v = med(xs);
+    row(`start-up: dfwsim ${what} (ms), median of ${st.rounds}`, v.toFixed(0), `node -e 0 ${node.toFixed(0)} ms`, v / node, '< 150 ms', v < 150);
+  }
+}
+
+/** The getrules and getaddrsets captures ingested by the CLI against a regex pass over the file. */
+function realizedIngestRows(): void {
+  const rules = getrulesCapture();
+  const gr = benchRealizedIngest(out, 'bench-getrules', rules.text, 'getrules');
+  if (gr.stored !== rules.rules || gr.floorMatches !== rules.rules) throw new Error(`getrules: ${rules.rules} rules, ${gr.stored} stored, ${gr.floorMatches} floor matches`);
+  const as = benchRealizedIngest(out, 'bench-getaddrsets', getaddrsetsCapture(), 'getaddrsets');
+  results['getrulesIngest'] = gr;
+  results['getaddrsetsIngest'] = as;
+  const g = med(gr.ingestSeconds);
+  const gf = med(gr.floorSeconds);
+  row(`getrules ${fmt(rules.rules)} rules, ingest whole-process (s), median of ${gr.ingestSeconds.length}`, g.toFixed(3), `regex pass ${gf.toFixed(3)} s`, g / gf,
+    '<= 3x floor, < 0.35 s', g <= 3 * gf && g < 0.35);
+  const a = med(as.ingestSeconds);
+  const af = med(as.floorSeconds);
+  row(`getaddrsets ${fmt(as.floorMatches)} entries, ingest whole-process (s), median of ${as.ingestSeconds.length}`, a.toFixed(3), `regex pass ${af.toFixed(3)} s`, a / af,
+    '<= 3x floor', a <= 3 * af);
 }
 
 function median(xs: number[]): number {

@@ -15,6 +15,7 @@
  * Pure grammar: no imports from src/, no I/O.
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { HEX_NUMBER, INTERNAL_MARKER, IPV4, IPV6, MAC_ADDRESS, NAME, NAME_CONTINUATION, QUOTED_STRING, UUID } from './patterns.js';
 
 /** Blanks, tabs and line breaks. Skipped: the rule statement is free-form; line structure is a pre-pass concern. */
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
@@ -23,17 +24,17 @@ export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+
  * `# internal #`: the companion line of an ALG rule. It is a real rule that takes a position
  * (reference 4.3), so it is a token, and it must come before any `#` comment token.
  */
-export const InternalMarker = createToken({ name: 'InternalMarker', pattern: /#[ \t]*internal[ \t]*#/ });
+export const InternalMarker = createToken({ name: 'InternalMarker', pattern: INTERNAL_MARKER });
 
 /** Identifier-like words: addrset names (`ip-securitygroup-23`, `src1048`), protocols (`ipv6-icmp`), ALGs, ruleset names. */
-export const Name = createToken({ name: 'Name', pattern: /[A-Za-z_][A-Za-z0-9_.-]*/ });
+export const Name = createToken({ name: 'Name', pattern: NAME });
 
 // ---- literal shapes (before Integer and Name) ----
 
 /** `00:50:56:8c:12:a4`: exactly 6 two-digit groups; before IPv6, which would also match it. */
 export const MacAddress = createToken({
   name: 'MacAddress',
-  pattern: /[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}(?![0-9a-fA-F:])/,
+  pattern: MAC_ADDRESS,
 });
 
 /**
@@ -43,29 +44,29 @@ export const MacAddress = createToken({
  */
 export const IPv6 = createToken({
   name: 'IPv6',
-  pattern: /[0-9a-fA-F]{0,4}:[0-9a-fA-F]{0,4}:[0-9a-fA-F:.]*(?:\/\d{1,3})?/,
+  pattern: IPV6,
 });
 
 /** IPv4 host, CIDR, or range `a.b.c.d-e.f.g.h` (`ip ADDRESS` may be "host, CIDR or range as printed"). */
 export const IPv4 = createToken({
   name: 'IPv4',
-  pattern: /\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2}|-\d{1,3}(?:\.\d{1,3}){3})?/,
+  pattern: IPV4,
 });
 
 /** 8-4-4-4-12 hex UUID (NSX-T/4/9 addrset names, `with extended src` ids). May start with a digit. */
 export const Uuid = createToken({
   name: 'Uuid',
-  pattern: /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![A-Za-z0-9_.-])/,
+  pattern: UUID,
 });
 
 /** `0x0800` (ethertype); before Integer. */
-export const HexNumber = createToken({ name: 'HexNumber', pattern: /0[xX][0-9a-fA-F]+/ });
+export const HexNumber = createToken({ name: 'HexNumber', pattern: HEX_NUMBER });
 
 /** Decimal integer: rule ids, positions, ports, protocol numbers, ICMP types. */
 export const Integer = createToken({ name: 'Integer', pattern: /\d+/ });
 
 /** `'free text'` of `tag '...'` (reference 4.2: any chars except `'`). */
-export const QuotedString = createToken({ name: 'QuotedString', pattern: /'[^'\n\r]*'/ });
+export const QuotedString = createToken({ name: 'QuotedString', pattern: QUOTED_STRING });
 
 // ---- punctuation ----
 export const LCurly = createToken({ name: 'LCurly', pattern: /\{/ });
@@ -83,7 +84,7 @@ export function keyword(word: string, name?: string): TokenType {
   const tokenName = name ?? word.charAt(0).toUpperCase() + word.slice(1);
   // The lookahead makes a keyword match whole words only, so keyword order never matters
   // (`at` cannot eat the start of `attribute`); longer_alt is kept as the documented chevrotain idiom.
-  return createToken({ name: tokenName, pattern: new RegExp(`${word}(?![A-Za-z0-9_.-])`), longer_alt: Name });
+  return createToken({ name: tokenName, pattern: new RegExp(`${word}(?!${NAME_CONTINUATION})`), longer_alt: Name });
 }
 
 // ---- keywords of the rule statement ----

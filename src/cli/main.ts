@@ -1,9 +1,36 @@
-import yargs from 'yargs';
-import { commands } from './commands/index.js';
+import yargs, { type CommandModule } from 'yargs';
+import { COMMANDS, commandName, type CommandEntry } from './commands/index.js';
 import { EXIT, STDIN_ARG, UsageError, processIo, type CliContext, type Io } from './io.js';
 
+/**
+ * The command a command line runs: the first token naming one (options may come before it).
+ * Only this command's module is loaded; the others are registered by name and description.
+ */
+export function invokedCommand(argv: readonly string[]): CommandEntry | undefined {
+  for (const a of argv) {
+    if (a === '--') return undefined;
+    const e = COMMANDS.find((c) => commandName(c) === a);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/** Listed in `--help` and known to `recommendCommands`; the invoked command is registered in full instead. */
+function listedOnly(e: CommandEntry): CommandModule<object, object> {
+  return {
+    command: e.command,
+    describe: e.describe,
+    // only reached when an option value before the command equals another command's name
+    handler: () => {
+      throw new UsageError(`put the command name first: dfwsim ${commandName(e)} [options]`);
+    },
+  };
+}
+
 /** Builds the parser for `argv` (already without `node` and the script); tests call this in-process. */
-export function createCli(argv: string[], ctx: CliContext) {
+export async function createCli(argv: string[], ctx: CliContext) {
+  const invoked = invokedCommand(argv);
+  const loaded = invoked ? (await invoked.load())(ctx) : undefined;
   let y = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
     .scriptName('dfwsim')
     .usage('$0 <command> [options]\n\nDistributed-firewall log and policy simulator (NSX DFW, Antrea).')
@@ -19,7 +46,7 @@ export function createCli(argv: string[], ctx: CliContext) {
       if (err) throw err;
       throw new UsageError(`${msg}\nRun 'dfwsim --help' for usage.`);
     });
-  for (const c of commands(ctx)) y = y.command(c);
+  for (const e of COMMANDS) y = y.command(e === invoked && loaded ? loaded : (listedOnly(e) as CommandModule<object, never>));
   return y;
 }
 
@@ -28,7 +55,7 @@ export async function runCli(argv: string[], io: Io = processIo()): Promise<numb
   const ctx: CliContext = { io, exitCode: EXIT.ok };
   let helpShown = '';
   try {
-    const parser = createCli(argv, ctx);
+    const parser = await createCli(argv, ctx);
     await parser.parseAsync(argv.map((a) => (a === '-' ? STDIN_ARG : a)), {}, (err, _argv, output) => {
       if (output && !err) helpShown = output;
     });

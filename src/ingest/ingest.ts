@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type { DiagnosticCode } from '../model/diagnostics.js';
 import { EventBatchReader } from '../model/event-batch.js';
 import { parseVsipCaptureLines, type CaptureLine } from '../parse/vsipioctl-capture.js';
+import { withLineGrammars } from '../parse/vsip-line-reader.js';
 import { beginBulkWrite, endBulkWrite, type Db } from '../store/open.js';
 import { prepareEventInserts, insertEventBatch } from '../store/events-repo.js';
 import {
@@ -371,7 +372,8 @@ async function ingestCapture(
     lines.push(l.tooLong !== undefined ? { text: l.text, offset, line: l.line, tooLong: l.tooLong } : { text: l.text, offset, line: l.line });
     offset += (l.tooLong ?? l.text.length) + 1;
   }
-  const parsed = parseVsipCaptureLines(lines, f.shownAs);
+  // chevrotain is loaded only if a line is beyond the fast scanner (vsip-line-reader.ts)
+  const parsed = await withLineGrammars(() => parseVsipCaptureLines(lines, f.shownAs));
   const account = parsed.value.accounting;
   const reject = prepareRejectedInsert(db);
   db.transaction(() => {

@@ -10,9 +10,9 @@
 import { DiagnosticCode, type Diagnostic, type ParseResult } from '../model/diagnostics.js';
 import type { Filter } from '../model/filter.js';
 import type { GetaddrsetsDocument, GetrulesDocument } from '../model/rule.js';
-import { parseGetaddrsetsLines } from './getaddrsets.js';
+import { parseGetaddrsetsLines } from './getaddrsets-document.js';
 import { parseGetfiltersLines } from './getfilters.js';
-import { parseGetrulesLines } from './getrules.js';
+import { parseGetrulesLines } from './getrules-document.js';
 import { looksFlattened, parsePrompt, splitLines, type Prompt, type PromptCommand, type SourceLine } from './getrules-prompt.js';
 import { parseSummarizeDvfilterLines } from './summarize-dvfilter.js';
 
