@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { buildTopology, ensureDiagnoseStore, type DiagnoseStore } from './gen-diagnose-store.js';
 
 const SIZES = (process.env['DIAG_SIZES'] ?? '1000000,5000000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
@@ -19,7 +20,7 @@ const BIG = 5_000_000;
 const GROUP_BY = 'SELECT filter_hash, action, count(*) FROM events GROUP BY 1, 2';
 
 /** One whole-process run: wall seconds and peak RSS, or why it could not run. */
-type Run = { status: 'ok'; seconds: number; rssMB: number } | { status: 'not-built' } | { status: 'failed'; exit: number | null; stderr: string };
+export type Run = { status: 'ok'; seconds: number; rssMB: number } | { status: 'not-built' } | { status: 'failed'; exit: number | null; stderr: string };
 
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
@@ -65,7 +66,7 @@ function median(xs: number[]): number {
 /** The bare baseline: the same GROUP BY through better-sqlite3, nothing of dfwsim loaded. */
 const BARE = `const D=require('better-sqlite3');const db=new D(process.argv[1],{readonly:true});let n=0;for(const r of db.prepare(${JSON.stringify(GROUP_BY)}).iterate())n+=r['count(*)'];process.stderr.write('rows '+n+'\\nmaxRSS '+process.resourceUsage().maxRSS+'\\n');`;
 
-interface Row {
+export interface DiagnoseRow {
   command: string;
   size: number;
   run: Run;
@@ -73,8 +74,12 @@ interface Row {
   ok: boolean | null;
 }
 
-async function main(): Promise<void> {
-  const rows: Row[] = [];
+/**
+ * Runs every row on every store, prints the table and appends to diagnose-results.json; also
+ * what `BENCH_ONLY=diagnose npm run bench` shows in the main table.
+ */
+export async function benchDiagnose(): Promise<{ rows: DiagnoseRow[]; growth: number | null }> {
+  const rows: DiagnoseRow[] = [];
   const stores: DiagnoseStore[] = [];
   // an observer to exclude in whatif: the generator's first promiscuous filter (the F5's role)
   const observer = buildTopology().observers[0]?.hash ?? '';
@@ -108,11 +113,12 @@ async function main(): Promise<void> {
   const growth = rep.length >= 2 ? (rep[rep.length - 1]!.run as { rssMB: number }).rssMB / (rep[0]!.run as { rssMB: number }).rssMB : null;
   print(rows, growth, stores);
   save(rows, growth, stores);
+  return { rows, growth };
 }
 
 const secs = (r: Run) => (r.status === 'ok' ? r.seconds.toFixed(2) : r.status === 'not-built' ? 'n/a (not built)' : `failed (exit ${r.exit})`);
 
-function print(rows: Row[], growth: number | null, stores: DiagnoseStore[]): void {
+function print(rows: DiagnoseRow[], growth: number | null, stores: DiagnoseStore[]): void {
   for (const s of stores)
     process.stdout.write(
       `store ${s.events.toLocaleString('en-US')} events: ${s.db}${s.cached ? ' (cached)' : ''}; generated in ${s.genSeconds?.toFixed(1) ?? '?'} s, ingested in ${s.ingestSeconds?.toFixed(1) ?? '?'} s; ` +
@@ -140,7 +146,7 @@ function print(rows: Row[], growth: number | null, stores: DiagnoseStore[]): voi
   for (const t of table) process.stdout.write(`${line(t)}\n`);
 }
 
-function save(rows: Row[], growth: number | null, stores: DiagnoseStore[]): void {
+function save(rows: DiagnoseRow[], growth: number | null, stores: DiagnoseStore[]): void {
   const file = join(out, 'diagnose-results.json');
   const all: unknown[] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as unknown[]) : [];
   all.push({
@@ -153,7 +159,10 @@ function save(rows: Row[], growth: number | null, stores: DiagnoseStore[]): void
   writeFileSync(file, JSON.stringify(all, null, 2));
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${(e as Error).stack}\n`);
-  process.exitCode = 1;
-});
+// `npm run bench:diagnose`
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  benchDiagnose().catch((e: unknown) => {
+    process.stderr.write(`${(e as Error).stack}\n`);
+    process.exitCode = 1;
+  });
+}

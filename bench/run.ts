@@ -9,8 +9,12 @@ import { generateMixedLog } from './gen-log.js';
 import { regexParseLine, regexScanLine } from './regex-baseline.js';
 import { readLines } from '../src/ingest/read-lines.js';
 import { parseDfwpktlogLine } from '../src/parse/dfwpktlog.js';
+import { benchAudit } from './audit.js';
+import { benchDiagnose } from './diagnose.js';
 import { benchEngine } from './engine.js';
 import { benchMatrix } from './matrix.js';
+import { benchConnectivity } from './connectivity.js';
+import { benchShadow } from './shadow.js';
 import { benchRealizedIngest, benchStartup, getaddrsetsCapture, getrulesCapture, median as med } from './startup.js';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 2_000_000);
@@ -30,6 +34,22 @@ const row = (measure: string, value: string, baseline: string, ratio: number | n
 async function main(): Promise<void> {
   // BENCH_ONLY=startup / getrules: only the whole-process rows (seconds, not minutes)
   const only = process.env['BENCH_ONLY'];
+  if (only === 'shadow') {
+    shadowRows();
+    return finish();
+  }
+  if (only === 'connectivity') {
+    connectivityRows();
+    return finish();
+  }
+  if (only === 'audit') {
+    await auditRows();
+    return finish();
+  }
+  if (only === 'diagnose') {
+    await diagnoseRows();
+    return finish();
+  }
   if (only === 'startup' || only === 'getrules') {
     if (only === 'startup') startupRows();
     else realizedIngestRows();
@@ -127,6 +147,7 @@ async function main(): Promise<void> {
 
   startupRows();
   realizedIngestRows();
+  await auditRows();
 
   // 5. realized-rule engine: 17,000-rule filter, compiled vs naive scan
   const eng = await benchEngine();
@@ -141,7 +162,41 @@ async function main(): Promise<void> {
   row(`matrix ${mx.pods} pods x ${mx.policies} policies (s)`, mx.seconds.toFixed(1), `naive est. ${mx.naiveSecondsEstimate.toFixed(0)} s`,
     mx.ratio, '< 60 s', mx.seconds < 60);
 
+  shadowRows();
+  connectivityRows();
+
   finish();
+}
+
+/** NSX intent connectivity map: 1,000 VMs, 200 policies, 2,000 rules against the per-pair walk (bench/connectivity.ts). */
+function connectivityRows(): void {
+  const cn = benchConnectivity();
+  results['connectivity'] = cn;
+  row(`connectivity ${fmt(cn.vms)} VMs x ${cn.policies} policies / ${fmt(cn.rules)} rules (s)`, (cn.importSeconds + cn.compileSeconds + cn.seconds).toFixed(1),
+    `per-pair walk est. ${cn.naiveSecondsEstimate.toFixed(0)} s`, cn.naiveSecondsEstimate / cn.seconds, '< 30 s', cn.importSeconds + cn.compileSeconds + cn.seconds < 30);
+  row('  (pairs / rows / classes / states; sample cross-checked)', `${fmt(cn.pairs)} / ${fmt(cn.rows)} / ${cn.classes} / ${cn.distinctWalks}`,
+    `${cn.crossChecked}/${cn.naiveSamplePairs}`, null, 'info', null);
+}
+
+/** Static shadow analysis of a 17,000-rule filter against a pairwise-only pass (bench/shadow.ts). */
+function shadowRows(): void {
+  const sh = benchShadow();
+  results['shadow'] = sh;
+  row(`shadow analysis, ${fmt(sh.rules)}-rule filter (s)`, sh.seconds.toFixed(1), `pairwise est. ${sh.pairwiseSecondsEstimate.toFixed(1)} s`,
+    sh.seconds / sh.pairwiseSecondsEstimate, '< 30 s', sh.seconds < 30);
+  row('  (covered: shadowed / redundant / not settled)', `${fmt(sh.shadowed)} / ${fmt(sh.redundant)} / ${sh.undetermined}`,
+    `sample ${sh.pairwiseSample}: union ${sh.sampleCoveredUnion}, pairwise ${sh.sampleCoveredPairwise}`, null, 'info', null);
+}
+
+/** A full audit of generated support bundles against the ingest of the same folder, whole processes. */
+async function auditRows(): Promise<void> {
+  const a = await benchAudit(out, Math.max(1, Number(process.env['AUDIT_ROUNDS'] ?? 1)));
+  results['audit'] = a;
+  const au = median(a.auditSeconds);
+  const ing = median(a.ingestSeconds);
+  const rss = Math.max(...a.auditRssMB);
+  row(`audit of ${fmt(a.lines)} log lines + captures (s), median of ${a.auditSeconds.length}`, au.toFixed(1), `ingest alone ${ing.toFixed(1)} s`, au / ing, '< 60 s', au < 60);
+  row('audit peak RSS (MB), worst round', rss.toFixed(0), `ingest ${Math.max(...a.ingestRssMB).toFixed(0)} MB`, null, '< 500 MB', rss < 500);
 }
 
 /** Start-up of small commands against bare `node -e 0`, whole processes in the same run. */
@@ -197,7 +252,7 @@ function rawInsert(log: string, db: string, lines: number, mode?: 'plain'): numb
 function ingestEndToEnd(log: string, db: string): { linesPerSec: number; events: number; rssMB: number } {
   for (const s of ['', '-wal', '-shm', '-journal']) rmSync(db + s, { force: true });
   flushPageCache();
-  const child = spawnSync(process.execPath, ['dist/src/cli/bin.js', 'ingest', log, '--db', db, '--format', 'json'], {
+  const child = spawnSync(process.execPath, ['dist/cli/dfwsim.js', 'ingest', log, '--db', db, '--format', 'json'], {
     env: { ...process.env, DFWSIM_REPORT_RSS: '1', CI: '1' },
     encoding: 'utf8',
     maxBuffer: 1 << 26,
@@ -206,6 +261,21 @@ function ingestEndToEnd(log: string, db: string): { linesPerSec: number; events:
   const summary = JSON.parse(child.stdout) as { linesPerSec: number; events: number };
   const rssMB = Number(/maxRSS (\d+)/.exec(child.stderr)?.[1] ?? NaN) / 1024; // KiB -> MiB
   return { linesPerSec: summary.linesPerSec, events: summary.events, rssMB };
+}
+
+/** explain --all, whatif, replay on the generated 1M / 5M stores against a same-run GROUP BY (bench/diagnose.ts; DIAG_SIZES picks the stores). */
+async function diagnoseRows(): Promise<void> {
+  const { rows: diag, growth } = await benchDiagnose();
+  results['diagnose'] = { rows: diag, replayRssGrowth: growth };
+  for (const r of diag) {
+    if (r.command.startsWith('baseline: bare')) continue;
+    const base = diag.find((b) => b.size === r.size && b.command === 'baseline: dfwsim query GROUP BY')?.run;
+    const value = r.run.status === 'ok' ? `${r.run.seconds.toFixed(1)} s, ${r.run.rssMB.toFixed(0)} MB` : r.run.status;
+    const isBase = r.command.startsWith('baseline');
+    const ratio = !isBase && r.run.status === 'ok' && base?.status === 'ok' ? r.run.seconds / base.seconds : null;
+    row(`${r.command} (${fmt(r.size)} events)`, value, isBase ? '' : 'GROUP BY', ratio, r.target, r.ok);
+  }
+  if (growth !== null) row('replay peak RSS, largest / smallest store', `${growth.toFixed(2)}x`, '', null, 'flat (< 1.25x)', growth < 1.25);
 }
 
 function finish(): void {

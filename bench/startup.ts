@@ -15,7 +15,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthesize } from './engine.js';
 
-const CLI = 'dist/src/cli/bin.js';
+/** The bundled CLI (build/bundle.ts), as the package's `bin` runs it. */
+const CLI = 'dist/cli/dfwsim.js';
 export const GETRULES_RULES = 17_235;
 export const GETADDRSETS_ENTRIES = 246_000;
 

@@ -5,14 +5,19 @@ import { streamConnectionGroups, type ConnectionSelector, type EventStreamQuery 
 import { listFilters } from '../store/realized-repo.js';
 import { explainConnection, type ExplainContext, type Explanation } from './explain.js';
 import { loadOwnership } from './ownership.js';
-import { compileRealized, loadRealizedFilters } from './realized.js';
+import { loadCompiledFilters, loadRealizedFilter } from './realized.js';
+import { CompileCache } from '../engine/compile.js';
 
-/** Everything explaining needs from the store, loaded once. */
+/**
+ * Everything explaining needs from the store, loaded once: the compiled rules (filters alike
+ * share them), ownership and names. A filter's uncompiled rules are read again from the store
+ * only when a fix must edit them; `db` must stay open while the context is used.
+ */
 export function explainContext(db: Db, replay: Omit<ReplayOptions, 'owners' | 'trace'> = {}): ExplainContext {
-  const realized = loadRealizedFilters(db);
+  const cache = new CompileCache();
   const names = new Map<string, { name: string; vm: string | null }>();
   for (const f of listFilters(db)) if (f.hash !== null && !names.has(f.hash)) names.set(f.hash, { name: f.name, vm: f.vmName });
-  return { filters: compileRealized(realized), realized, ownership: loadOwnership(db), names, replay };
+  return { filters: loadCompiledFilters(db, cache), realized: (key) => loadRealizedFilter(db, key), cache, ownership: loadOwnership(db), names, replay };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CompiledFilter, CompiledRule } from '../engine/compile.js';
-import { compileFilter } from '../engine/compile.js';
-import { Replayer, type OwnerLookup, type ReplayOptions } from '../engine/replay.js';
+import { CompileCache, compileFilter } from '../engine/compile.js';
+import { Replayer, type FilterLookup, type OwnerLookup, type ReplayOptions } from '../engine/replay.js';
 import type { Decision, Verdict } from '../model/decision.js';
 import { removeRule } from '../policy/realized-change.js';
 import type { ReplayInput } from '../model/packet-event.js';
@@ -151,7 +151,13 @@ export interface Explanation {
 /** What explaining needs besides the records: rules, ownership, the filters' names. */
 export interface ExplainContext {
   filters: ReadonlyMap<string, LoadedFilter>;
-  realized: ReadonlyMap<string, RealizedFilter>;
+  /**
+   * a filter's uncompiled rules, by the key of `filters` (to check a fix that edits them);
+   * loaded on demand: explaining holds only the compiled rules
+   */
+  realized: (filter: string) => RealizedFilter | undefined;
+  /** shares compiled parts between `filters` and the variants fixes are checked with */
+  cache?: CompileCache;
   ownership: Ownership;
   /** filter hash -> name and VM, from getfilters / summarize-dvfilter */
   names: ReadonlyMap<string, { name: string; vm: string | null }>;
@@ -159,7 +165,21 @@ export interface ExplainContext {
 }
 
 /** Per-context caches: filters recompiled without one rule (a fix checked on many connections). */
-const removedCache = new WeakMap<ExplainContext, Map<string, CompiledFilter>>();
+const removedCache = new WeakMap<ExplainContext, Map<string, CompiledFilter | null>>();
+
+/** Per-context: the compiled rules alone (built once, not per connection). */
+const compiledCache = new WeakMap<ExplainContext, ReadonlyMap<string, CompiledFilter>>();
+
+function compiledOf(ctx: ExplainContext): ReadonlyMap<string, CompiledFilter> {
+  let c = compiledCache.get(ctx);
+  if (c === undefined) compiledCache.set(ctx, (c = new Map([...ctx.filters].map(([k, v]) => [k, v.compiled]))));
+  return c;
+}
+
+/** `filters` with one of them replaced (no copy of the map). */
+function withFilter(filters: ReadonlyMap<string, CompiledFilter>, key: string, compiled: CompiledFilter): FilterLookup {
+  return { get: (k: string) => (k === key ? compiled : filters.get(k)) };
+}
 
 function brief(d: Decision | null, tag: string | null): DecisionBrief | null {
   if (d === null) return null;
@@ -204,7 +224,7 @@ function ruleOf(c: CompiledFilter | undefined, d: Decision | null): CompiledRule
 }
 
 /** Replays one connection's records on their own; `filters` and `excluded` give the rule set. */
-function replayGroup(events: readonly ReplayInput[], filters: ReadonlyMap<string, CompiledFilter>, owners: OwnerLookup, opts: ReplayOptions): ReplayEventResult[] {
+function replayGroup(events: readonly ReplayInput[], filters: FilterLookup, owners: OwnerLookup, opts: ReplayOptions): ReplayEventResult[] {
   const r = new Replayer(filters, owners, { ...opts, trace: 'minimal' });
   return events.map((e) => r.push(e));
 }
@@ -242,7 +262,7 @@ function counts(results: readonly ReplayEventResult[], events: readonly ReplayIn
 
 /** Explains one connection from its records (every filter of one host, time order). */
 export function explainConnection(events: readonly ReplayInput[], ctx: ExplainContext): Explanation {
-  const compiled = new Map([...ctx.filters].map(([k, v]) => [k, v.compiled]));
+  const compiled = compiledOf(ctx);
   const base: ReplayOptions = { ...ctx.replay };
   const results = replayGroup(events, compiled, ctx.ownership, base);
   const flow = orient(events);
@@ -420,7 +440,7 @@ function fixesFor(
   if (cause.ruleId !== null && typeof cause.ruleId === 'number') {
     const without = withoutRule(ctx, filter, cause.ruleId);
     const checked = without !== null;
-    const after = checked ? replayGroup(events, new Map([...compiled, [filter, without]]), ctx.ownership, base) : before;
+    const after = checked ? replayGroup(events, withFilter(compiled, filter, without), ctx.ownership, base) : before;
     fixes.push({
       kind: 'narrow-applied-to',
       filter,
@@ -440,10 +460,13 @@ function withoutRule(ctx: ExplainContext, filter: string, ruleId: number): Compi
   const k = `${filter}|${ruleId}`;
   const hit = cache.get(k);
   if (hit !== undefined) return hit;
-  const f = ctx.realized.get(filter);
-  if (f === undefined) return null;
+  const f = ctx.realized(filter);
+  if (f === undefined) {
+    cache.set(k, null);
+    return null;
+  }
   const without = removeRule(new Map([[filter, f]]), ruleId, filter).filters.get(filter) ?? f;
-  const c = compileFilter({ rulesets: without.rulesets, addrsets: without.addrsets });
+  const c = compileFilter({ rulesets: without.rulesets, addrsets: without.addrsets }, ctx.cache ?? new CompileCache());
   cache.set(k, c);
   return c;
 }

@@ -4,7 +4,8 @@ import { applyDfwChange, dfwInventory, parsePolicyFilesWithInventory, realizeDfw
 import type { PolicySource } from '../parse/policy-visitor.js';
 import type { Db } from '../store/open.js';
 import { listFilters } from '../store/realized-repo.js';
-import { compileRealized, loadRealizedFilters, type RealizedFilter } from './realized.js';
+import { CompileCache } from '../engine/compile.js';
+import { compileRealized, loadCompiledFilters, loadRealizedFilter, loadRealizedFilters, type LoadedFilter, type RealizedFilter } from './realized.js';
 import { recompileChanged, type WhatifScenario } from './whatif.js';
 
 /** The proposed change of a what-if, as the CLI flags give it. */
@@ -58,12 +59,14 @@ function readSources(files: readonly string[], sources: Map<string, string>, dia
  * their compiled form.
  */
 export function buildWhatifScenarios(db: Db, req: WhatifRequest): WhatifScenarios {
+  const cache = new CompileCache();
+  if (req.policyFiles.length === 0 && req.changeFiles.length === 0 && req.removeRules.every((r) => r.filter !== null)) return onFilters(db, req, cache);
   const notes: string[] = [];
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, string>();
   const unknownRules: string[] = [];
   const realized = loadRealizedFilters(db);
-  const filters = compileRealized(realized);
+  const filters = compileRealized(realized, cache);
   const before: WhatifScenario = { filters, excluded: [] };
   const inventory = dfwInventory(listFilters(db), realized);
   let after: Map<string, RealizedFilter> = realized;
@@ -104,5 +107,34 @@ export function buildWhatifScenarios(db: Db, req: WhatifRequest): WhatifScenario
     const k = `${d.span.file}:${d.span.line}:${d.span.column}:${d.code}:${d.message}`;
     return seen.has(k) ? false : (seen.add(k), true);
   });
-  return { before, after: { filters: recompileChanged(after, realized, filters), excluded: [...excluded].sort() }, notes, diagnostics: unique, sources, unknownRules };
+  return { before, after: { filters: recompileChanged(after, realized, filters, cache), excluded: [...excluded].sort() }, notes, diagnostics: unique, sources, unknownRules };
+}
+
+/**
+ * The same for a change that names its filters (exclusions, rules removed on one filter): only
+ * the compiled rules are held, and the uncompiled rules of the filters the change edits are
+ * read from the store when needed. Gives what the general path gives for such a request.
+ */
+function onFilters(db: Db, req: WhatifRequest, cache: CompileCache): WhatifScenarios {
+  const notes: string[] = [];
+  const unknownRules: string[] = [];
+  const filters = loadCompiledFilters(db, cache);
+  const edited = new Map<string, RealizedFilter>();
+  for (const r of req.removeRules) {
+    const key = r.filter as string;
+    const current = edited.get(key) ?? (filters.has(key) ? loadRealizedFilter(db, key) : undefined);
+    const removal = removeRule(current === undefined ? new Map() : new Map([[key, current]]), r.ruleId, key);
+    if (removal.removed === 0) {
+      unknownRules.push(`${r.ruleId} on filter ${key}`);
+      continue;
+    }
+    notes.push(...removal.notes);
+    edited.set(key, removal.filters.get(key) as RealizedFilter);
+  }
+  const changed = compileRealized(edited, cache);
+  const after = new Map<string, LoadedFilter>();
+  for (const [k, f] of filters) after.set(k, changed.get(k) ?? f);
+  const excluded = [...new Set(req.exclude)].sort();
+  if (excluded.length > 0) notes.push(`exclusion list: ${excluded.join(', ')}`);
+  return { before: { filters, excluded: [] }, after: { filters: after, excluded }, notes, diagnostics: [], sources: new Map(), unknownRules };
 }

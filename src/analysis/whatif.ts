@@ -4,6 +4,7 @@ import type { ReplayInput } from '../model/packet-event.js';
 import type { ReplayEventResult } from '../model/replay.js';
 import type { Db } from '../store/open.js';
 import { streamEventsByHostTime, type EventStreamQuery } from '../store/events-repo.js';
+import type { CompileCache } from '../engine/compile.js';
 import { compiledOnly, compileRealized, type LoadedFilter, type RealizedFilter } from './realized.js';
 
 /**
@@ -195,11 +196,11 @@ function summarize(changed: readonly WhatifChange[], events: number, changedEven
 }
 
 /** Compiles a realized set, reusing the compiled filters of `base` for the filters it did not change. */
-export function recompileChanged(realized: ReadonlyMap<string, RealizedFilter>, original: ReadonlyMap<string, RealizedFilter>, base: ReadonlyMap<string, LoadedFilter>): Map<string, LoadedFilter> {
+export function recompileChanged(realized: ReadonlyMap<string, RealizedFilter>, original: ReadonlyMap<string, RealizedFilter>, base: ReadonlyMap<string, LoadedFilter>, cache?: CompileCache): Map<string, LoadedFilter> {
   const changed = new Map<string, RealizedFilter>();
   for (const [k, f] of realized) if (original.get(k) !== f || !base.has(k)) changed.set(k, f);
   const out = new Map<string, LoadedFilter>();
-  const fresh = compileRealized(changed);
+  const fresh = compileRealized(changed, cache);
   for (const k of realized.keys()) out.set(k, (fresh.get(k) ?? base.get(k)) as LoadedFilter);
   return out;
 }

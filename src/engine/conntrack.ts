@@ -117,14 +117,17 @@ export class ConnTable {
    * Drop what can no longer matter at `nowMs`: states past their latest expiry (certainly gone)
    * and tombstones past their uncertainty. Lookups expire lazily; without a sweep, states of
    * sessions that never log again (no TERM) would pile up as the replay streams a big store.
+   * `states` false: tombstones only. Dropping a tombstone past its uncertainty changes no
+   * lookup, while an expired state still gives its lookup a note ("state ... expired").
    */
-  sweep(nowMs: number): void {
-    for (const [k, s] of this.states)
-      if (nowMs > s.latestExpiryMs) {
-        this.states.delete(k);
-        s.session.end = 'expired';
-        s.session.endedAtMs = s.latestExpiryMs;
-      }
+  sweep(nowMs: number, states = true): void {
+    if (states)
+      for (const [k, s] of this.states)
+        if (nowMs > s.latestExpiryMs) {
+          this.states.delete(k);
+          s.session.end = 'expired';
+          s.session.endedAtMs = s.latestExpiryMs;
+        }
     for (const [k, t] of this.tombs) if (nowMs > t.uncertainUntilMs) this.tombs.delete(k);
   }
 

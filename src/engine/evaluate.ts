@@ -293,7 +293,7 @@ function reasons(r: CompiledRule, k: FlowKey, flow: Flow, dirBit: number): { fai
   const fail: string[] = [];
   const maybe: string[] = [];
   const dirName = dirBit === 1 ? 'IN' : 'OUT';
-  if ((r.dirMask & dirBit) === 0) fail.push(`direction ${r.rule.direction}, packet ${dirName}`);
+  if ((r.dirMask & dirBit) === 0) fail.push(`direction ${r.direction}, packet ${dirName}`);
   if (r.af !== 0 && r.af !== k.af) fail.push(`af inet${r.af === 6 ? '6' : ''}, packet inet${k.af === 6 ? '6' : ''}`);
   if (r.proto >= 0 && r.proto !== k.proto) fail.push(`protocol ${r.protoName}, packet ${protocolLabel(k.proto)}`);
   if (r.proto === -2) maybe.push(`protocol ${r.protoName} is not known to dfwsim`);
@@ -662,6 +662,7 @@ function naiveCompiled(r: RealizedRule, rs: Ruleset): CompiledRule {
     ruleId: r.ruleId,
     position: r.position,
     internal: r.internal,
+    direction: r.direction,
     dirMask: 3,
     af: 0,
     proto: PROTO_ANY,
@@ -686,6 +687,5 @@ function naiveCompiled(r: RealizedRule, rs: Ruleset): CompiledRule {
     ref: `${r.ruleset} rule ${r.ruleId} at ${r.position}`,
     head: ruleHead(r),
     span: r.span,
-    rule: r,
   };
 }

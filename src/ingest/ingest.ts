@@ -21,7 +21,7 @@ import { saveFilters, saveGetaddrsets, saveGetrules } from '../store/realized-re
 import { expandInputs, storePaths } from './walk.js';
 import { hostFromBundlePath } from './host.js';
 import { readHead, sniffFormat, type InputFormat } from './sniff.js';
-import { readAllLines } from './read-lines.js';
+import { readLines } from './read-lines.js';
 import type { ParseRequest } from './parse-log.js';
 import { mayUseWorker, ParsePipeline, parseInWorker, type ParseWhere } from './parse-pipeline.js';
 
@@ -365,13 +365,19 @@ async function ingestCapture(
   problems: IngestProblem[],
   samples: RejectedSample[],
 ): Promise<void> {
-  const read = await readAllLines(f.path);
+  // the capture's lines with their offsets, built as they are read (one object per line)
   const lines: CaptureLine[] = [];
   let offset = 0;
-  for (const l of read.lines) {
-    lines.push(l.tooLong !== undefined ? { text: l.text, offset, line: l.line, tooLong: l.tooLong } : { text: l.text, offset, line: l.line });
-    offset += (l.tooLong ?? l.text.length) + 1;
-  }
+  const read = await readLines(f.path, {
+    line: (text, line) => {
+      lines.push({ text, offset, line });
+      offset += text.length + 1;
+    },
+    tooLong: (text, line, length) => {
+      lines.push({ text, offset, line, tooLong: length });
+      offset += length + 1;
+    },
+  });
   // chevrotain is loaded only if a line is beyond the fast scanner (vsip-line-reader.ts)
   const parsed = await withLineGrammars(() => parseVsipCaptureLines(lines, f.shownAs));
   const account = parsed.value.accounting;

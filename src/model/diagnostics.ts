@@ -36,6 +36,8 @@ export const DiagnosticCode = {
   RulesUnknownAddrset: 'rules/unknown-addrset',
   /** a policy field dfwsim does not model (FQDN, L7, toServices ...): reported, never ignored */
   PolicyUnsupportedField: 'policy/unsupported-field',
+  /** NSX Policy API JSON: a field the importer does not know (reported with its JSON path) */
+  PolicyUnknownField: 'policy/unknown-field',
   /** a policy document that is not valid for its kind */
   PolicyInvalid: 'policy/invalid',
   /** something the references call unverified: handled leniently, said so */

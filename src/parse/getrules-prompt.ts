@@ -52,8 +52,18 @@ const ANGLE = /^([\w.@:~/-]*)>[ \t]*(.*)$/;
 const HASH = /^([\w.@:~/-]*)[ \t]*[#$][ \t]+(.*)$/;
 const KNOWN_COMMANDS = /^(?:vsipioctl|summarize-dvfilter|show|get|vsish|tail|cat|less|grep|esxcli|net-dvs|nsxcli|esxcfg-\S+)\b/;
 
+/**
+ * False when no prompt pattern can match: each needs a `[` first, a `>`, or a `#` / `$` (trimming
+ * the end removes only blanks, so the test holds on the untrimmed line). Skips the three patterns
+ * on the rule and address lines that make up nearly all of a capture.
+ */
+function mayBePrompt(line: string): boolean {
+  return line.charCodeAt(0) === 91 || line.indexOf('>') >= 0 || line.indexOf('#') >= 0 || line.indexOf('$') >= 0;
+}
+
 /** Reads a prompt line; null when the line is not one. */
 export function parsePrompt(line: string): Prompt | null {
+  if (!mayBePrompt(line)) return null;
   let command: string | null = null;
   const t = line.trimEnd();
   const b = BRACKET.exec(t);
@@ -92,7 +102,12 @@ function filterOf(cmd: string): string | null {
  * parsed faithfully and is rejected with `input/flattened`.
  */
 export function looksFlattened(line: string): boolean {
-  const rules = line.match(/(?:^|[\s;])rule[ _]\d+[ _]at[ _]\d+/g);
-  if (rules !== null && rules.length >= 2) return true;
-  return /\b(?:ruleset|addrset) \S+ \{\s*\S/.test(line) || /(?:Filter Name\s*:.*){1}VM UUID\s*:/.test(line);
+  // each pattern needs a word of its own in the line: two `rule`, a `{`, `VM UUID` (checked first, cheaply)
+  const first = line.indexOf('rule');
+  if (first >= 0 && line.indexOf('rule', first + 4) >= 0) {
+    const rules = line.match(/(?:^|[\s;])rule[ _]\d+[ _]at[ _]\d+/g);
+    if (rules !== null && rules.length >= 2) return true;
+  }
+  return (line.indexOf('{') >= 0 && /\b(?:ruleset|addrset) \S+ \{\s*\S/.test(line)) ||
+    (line.indexOf('VM UUID') >= 0 && /(?:Filter Name\s*:.*){1}VM UUID\s*:/.test(line));
 }

@@ -36,3 +36,16 @@ export function migrate(db: Database, list: readonly Migration[] = known): Migra
     return { name: m.name, status: 'applied' as const };
   });
 }
+
+/**
+ * How many known migrations a database has not applied yet: 0 when it is current, and also when
+ * its history is not a prefix of ours or it has none at all (not a dfwsim store: `migrate` is
+ * the one to refuse those). Reads only.
+ */
+export function pendingMigrations(db: Database, list: readonly Migration[] = known): number {
+  const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get();
+  if (table === undefined) return 0;
+  const applied = (db.prepare('SELECT name FROM schema_migrations ORDER BY rowid').all() as { name: string }[]).map((r) => r.name);
+  if (applied.length === 0 || applied.some((name, i) => list[i]?.name !== name)) return 0;
+  return list.length - applied.length;
+}

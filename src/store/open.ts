@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { migrate } from './migrate.js';
+import { migrate, pendingMigrations } from './migrate.js';
 
 export type Db = Database.Database;
 
@@ -18,6 +18,7 @@ export class StoreMissingError extends Error {}
 export function openStore(path: string, opts: { readonly?: boolean } = {}): Db {
   if (opts.readonly && path !== ':memory:') {
     if (!existsSync(path)) throw new StoreMissingError(`no database at ${path} (run 'dfwsim ingest' first, or pass --db)`);
+    upgradeIfBehind(path);
     const db = new Database(path, { readonly: true, fileMustExist: true });
     db.pragma('query_only = ON');
     return db;
@@ -30,6 +31,36 @@ export function openStore(path: string, opts: { readonly?: boolean } = {}): Db {
   db.pragma('cache_size = -16384');
   migrate(db);
   return db;
+}
+
+/** How long a read-only open waits for a writer before reading an older store as it is. */
+const UPGRADE_BUSY_TIMEOUT_MS = 1000;
+
+/**
+ * A store written by an older dfwsim gets the migrations it lacks (0003: the indexes the diagnose
+ * commands read realized rules by) before a read-only command reads it: otherwise they would
+ * only arrive with the next ingest. When the file cannot be written (read-only file or folder,
+ * an ingest holding the lock), the store is read as it is: slower, still correct.
+ */
+function upgradeIfBehind(path: string): void {
+  const ro = new Database(path, { readonly: true, fileMustExist: true });
+  let pending: number;
+  try {
+    pending = pendingMigrations(ro);
+  } finally {
+    ro.close();
+  }
+  if (pending === 0) return;
+  let rw: Db | null = null;
+  try {
+    rw = new Database(path, { fileMustExist: true, timeout: UPGRADE_BUSY_TIMEOUT_MS });
+    migrate(rw);
+  } catch (e) {
+    const code = String((e as { code?: string }).code ?? '');
+    if (!/^SQLITE_(BUSY|LOCKED|READONLY|CANTOPEN|PERM|AUTH)/.test(code)) throw e;
+  } finally {
+    rw?.close();
+  }
 }
 
 /** How an ingest writes (see beginBulkWrite): its journal, and the busy timeout to restore after. */

@@ -1,6 +1,7 @@
 import type { Filter } from '../model/filter.js';
 import type { AddrSet, Endpoint, GetaddrsetsDocument, GetrulesDocument, PortRange, RealizedRule, Ruleset } from '../model/rule.js';
 import type { Db } from './open.js';
+import { decodeRule, encodeMatch, RULE_COLUMNS, type RuleRowValues } from './rule-match.js';
 
 /** Renders an endpoint the way getrules prints it (`any`, `addrset X`, `not ip A`). */
 export function endpointText(e: Endpoint): string {
@@ -86,7 +87,7 @@ export function resolveFilterHashes(db: Db, nameOrHash: string): string[] {
   return rows.map((r) => r.hash);
 }
 
-/** Stores one getrules document: its rulesets and every rule line with the full match as JSON. */
+/** Stores one getrules document: its rulesets and every rule line (the row layout: rule-match.ts). */
 export function saveGetrules(db: Db, sourceId: number, doc: GetrulesDocument): number {
   const rs = db.prepare(`INSERT INTO rulesets (source_id, filter_name, name, layer, generation, realization_time, line)
     VALUES (?, ?, ?, ?, ?, ?, ?)`);
@@ -102,7 +103,7 @@ export function saveGetrules(db: Db, sourceId: number, doc: GetrulesDocument): n
       rule.run(id, r.index, r.section, r.ruleId, r.position, r.internal ? 1 : 0, r.direction, r.af, r.protocol,
         r.ethertype, r.strict ? 1 : 0, r.stateless ? 1 : 0, r.icmpType, r.icmpCode, endpointText(r.src),
         endpointText(r.dst), portsText(r.srcPorts), portsText(r.dstPorts), r.action, r.log ? 1 : 0, r.alg, r.tag,
-        r.span.line, r.span.column, r.text, JSON.stringify(r));
+        r.span.line, r.span.column, r.text, encodeMatch(r));
       n++;
     }
   }
@@ -127,11 +128,12 @@ export function loadRulesets(db: Db, filterName: string): Ruleset[] {
   const sets = db
     .prepare(`SELECT id, name FROM rulesets WHERE filter_name = ? AND source_id = ? ORDER BY id`)
     .all(filterName, latest.sid) as { id: number; name: string }[];
-  const rules = db.prepare('SELECT match_json FROM rules WHERE ruleset_id = ? ORDER BY idx');
+  const rules = db.prepare(`SELECT ${RULE_COLUMNS} FROM rules WHERE ruleset_id = ? ORDER BY idx`).raw();
+  const file = (db.prepare('SELECT path FROM sources WHERE id = ?').get(latest.sid) as { path: string }).path;
   const meta = db.prepare('SELECT layer, generation, realization_time AS realizationTime, line FROM rulesets WHERE id = ?');
   return sets.map((s) => {
     const m = meta.get(s.id) as { layer: 'L2' | 'L3'; generation: string | null; realizationTime: string | null; line: number };
-    const parsed = (rules.all(s.id) as { match_json: string }[]).map((r) => JSON.parse(r.match_json) as RealizedRule);
+    const parsed = (rules.all(s.id) as RuleRowValues[]).map((r) => decodeRule(r, s.name, file));
     return {
       name: s.name,
       layer: m.layer,
@@ -141,6 +143,73 @@ export function loadRulesets(db: Db, filterName: string): Ruleset[] {
       span: parsed[0]?.span ?? { file: '', offset: -1, line: m.line, column: 1, length: 0 },
     };
   });
+}
+
+/** One filter's latest realized rulesets, as `streamRealizedRulesets` yields them. */
+export interface FilterRulesets {
+  filterName: string;
+  rulesets: Ruleset[];
+}
+
+/**
+ * Every filter's realized rulesets (the latest capture of each, as `loadRulesets`), one filter at
+ * a time: the rules of all filters are read in one pass in ruleset order, so only the current
+ * filter's rules are held, and no query runs per ruleset. Filters come in the order their rules
+ * were stored. Identical strings (the capture's file name in every span) are shared.
+ */
+export function* streamRealizedRulesets(db: Db): Generator<FilterRulesets> {
+  const latest = new Map<string, number>();
+  for (const [name, sid] of db.prepare('SELECT filter_name, MAX(source_id) FROM rulesets WHERE filter_name IS NOT NULL GROUP BY filter_name').raw().iterate() as IterableIterator<[string, number]>)
+    latest.set(name, sid);
+  type Pending = { filter: string; sid: number; name: string; layer: 'L2' | 'L3'; generation: string | null; realizationTime: string | null; line: number; rules: RealizedRule[] };
+  const sets = new Map<number, Pending>();
+  // each filter's rulesets (ids ascending); a filter is complete once the rules pass its last one
+  const byFilter = new Map<string, number[]>();
+  const meta = db.prepare('SELECT id, filter_name, source_id, name, layer, generation, realization_time, line FROM rulesets WHERE filter_name IS NOT NULL ORDER BY id').raw();
+  for (const [id, filter, sid, name, layer, generation, realizationTime, line] of meta.iterate() as IterableIterator<[number, string, number, string, 'L2' | 'L3', string | null, string | null, number]>) {
+    if (latest.get(filter) !== sid) continue;
+    sets.set(id, { filter, sid, name, layer, generation, realizationTime, line, rules: [] });
+    let ids = byFilter.get(filter);
+    if (ids === undefined) byFilter.set(filter, (ids = []));
+    ids.push(id);
+  }
+  const emit = (filter: string): FilterRulesets => {
+    const ids = byFilter.get(filter) as number[];
+    byFilter.delete(filter);
+    return {
+      filterName: filter,
+      rulesets: ids.map((id) => {
+        const { name, layer, generation, realizationTime, line, rules } = sets.get(id) as Pending;
+        sets.delete(id);
+        return { name, layer, generation, realizationTime, rules, span: rules[0]?.span ?? { file: '', offset: -1, line, column: 1, length: 0 } };
+      }),
+    };
+  };
+  // filters whose rules are being read, in the order they started
+  const started = new Set<string>();
+  const files = new Map<string, string>();
+  const paths = new Map<number, string>();
+  const sourcePath = db.prepare('SELECT path FROM sources WHERE id = ?').pluck();
+  const pathOf = (sid: number) => paths.get(sid) ?? (paths.set(sid, sourcePath.get(sid) as string), paths.get(sid) as string);
+  const rules = db.prepare(`SELECT ruleset_id, ${RULE_COLUMNS} FROM rules ORDER BY ruleset_id, idx`).raw();
+  for (const [rsId, ...row] of rules.iterate() as IterableIterator<[number, ...RuleRowValues]>) {
+    const set = sets.get(rsId);
+    if (set === undefined) continue;
+    for (const f of started) {
+      const ids = byFilter.get(f) as number[];
+      if ((ids[ids.length - 1] as number) >= rsId) continue;
+      started.delete(f);
+      yield emit(f);
+    }
+    started.add(set.filter);
+    const r = decodeRule(row, set.name, pathOf(set.sid));
+    const file = files.get(r.span.file);
+    if (file !== undefined) r.span.file = file;
+    else files.set(r.span.file, r.span.file);
+    set.rules.push(r);
+  }
+  // the filters still open, then those whose rulesets have no rules at all
+  for (const f of [...started, ...byFilter.keys()]) if (byFilter.has(f)) yield emit(f);
 }
 
 /** Address sets visible to a filter: its own getaddrsets output, else sets captured without a filter name. */

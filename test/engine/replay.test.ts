@@ -391,3 +391,25 @@ test('Replayer: memory stays bounded: states of sessions that never log again ar
   t.true(maxLive < 600 + 2 * 2048, `live states peaked at ${maxLive}`);
   t.is(r.finish().filters[0]?.byAgreement.reproduced, 50_000);
 });
+
+test('Replayer: a filter that logs a few lines a second still has its tombstones and IN tuples swept (by log time)', (t) => {
+  const r = new Replayer(filters, new Map());
+  // 900 SSH sessions, one per 10 s (9,000 s of log, 1,800 records: never SWEEP_EVERY records on
+  // the filter), each a SYN and a TERM FIN: every close leaves a 45 s tombstone, every SYN an IN tuple
+  const held = () => {
+    const c = (r as unknown as { ctxs: Map<string, { table: { size: number }; inTuples: Map<string, number> }> }).ctxs.get('28341');
+    return (c?.table.size ?? 0) + (c?.inTuples.size ?? 0);
+  };
+  let maxHeld = 0;
+  for (let i = 0; i < 900; i++) {
+    const at = i * 10_000;
+    const port = 20_000 + i;
+    const syn = r.push(ev(0, `28341 match PASS 1795 IN TCP ${CLIENT}/${port}->${SERVER}/22 S`, { tsMs: T0 + at, ts: new Date(T0 + at).toISOString() }));
+    t.true(syn.createdState);
+    const term = r.push(ev(0, `28341 TERM - 1795 IN TCP ${CLIENT}/${port}->${SERVER}/22 -`, { tsMs: T0 + at + 2000, ts: new Date(T0 + at + 2000).toISOString(), closeReason: 'FIN', length: null }));
+    t.is(term.agreement, 'reproduced');
+    maxHeld = Math.max(maxHeld, held());
+  }
+  // one sweep interval (300 s) of sessions: about 30 tombstones and 30 tuples, plus the horizon's 12 tuples
+  t.true(maxHeld < 120, `held ${maxHeld} entries`);
+});

@@ -12,6 +12,7 @@ import { renderConnection } from '../../report/connection.js';
 import { renderDiagnostics } from '../../report/diagnostics.js';
 import { intOption } from '../options.js';
 import { EXIT } from '../io.js';
+import { areNsxExports } from '../../analysis/connectivity-load.js';
 
 interface Args extends FlowArgs {
   db: string;
@@ -22,6 +23,7 @@ interface Args extends FlowArgs {
   policy?: string[];
   inventory?: string[];
   'store-inventory'?: boolean;
+  compat?: string;
 }
 
 export function evalCommand(ctx: CliContext): CommandModule<object, Args> {
@@ -35,8 +37,11 @@ export function evalCommand(ctx: CliContext): CommandModule<object, Args> {
         .option('policy', { type: 'string', array: true, describe: 'policy files (Antrea / K8s YAML, .dfw): evaluate a connection between two endpoints instead' })
         .option('inventory', { type: 'string', array: true, describe: 'inventory files (kubectl get pods,namespaces -o json/yaml, scenario cluster:, vms:)' })
         .option('store-inventory', { type: 'boolean', describe: 'with --policy: add the VMs/filters of the store (--db) to the inventory' })
-        .option('generation', { type: 'string', choices: ['nsxv', 'nsxt2', 'nsxt3+'], describe: 'product generation (TCP strict); default from ruleset names' }) as never,
-    handler: (argv) => {
+        .option('generation', { type: 'string', choices: ['nsxv', 'nsxt2', 'nsxt3+'], describe: 'product generation (TCP strict); default from ruleset names' })
+        .option('compat', { type: 'string', choices: ['nsxanalyzer'], describe: 'with --policy on an NSX export: evaluate as np-guard nsxanalyzer does' }) as never,
+    handler: async (argv) => {
+      // an NSX Manager export (Policy API JSON): the intent path, OUT on the sender and IN on the receiver
+      if (argv.policy !== undefined && areNsxExports(argv.policy)) return (await import('./connectivity.js')).intentFlow(ctx, argv, false);
       if (argv.policy !== undefined) return evalPolicies(ctx, argv);
       if (argv.filter === undefined) throw new UsageError('--filter is required (a filter name or hash; see dfwsim filters)');
       if (argv.dir === undefined) throw new UsageError('--dir in|out is required');

@@ -5,6 +5,7 @@ import type { ProductGeneration } from '../../model/replay.js';
 import { ExplainWriter } from '../../report/explain.js';
 import { EXIT, UsageError, type CliContext } from '../io.js';
 import { asOutputFormat, intOption, open, withDb, withFormat } from '../options.js';
+import { areNsxExports } from '../../analysis/connectivity-load.js';
 
 interface Args {
   db: string;
@@ -21,6 +22,11 @@ interface Args {
   generation?: string;
   limit: string;
   'fail-on'?: string[];
+  policy?: string[];
+  sport?: string;
+  'icmp-type'?: string;
+  'icmp-code'?: string;
+  compat?: string;
 }
 
 const FINDINGS = ['deny', 'drift'] as const;
@@ -42,8 +48,18 @@ export function explainCommand(ctx: CliContext): CommandModule<object, Args> {
         .option('until', { type: 'string', describe: 'ISO date/time' })
         .option('generation', { type: 'string', choices: ['nsxv', 'nsxt2', 'nsxt3+'], describe: 'product generation for every filter' })
         .option('limit', { type: 'string', default: '20', describe: 'table: explanations shown in full (the summary counts all)' })
+        .option('policy', { type: 'string', array: true, describe: 'NSX Manager export (Policy API JSON files): explain the flow --src -> --dst between two VMs under that intent' })
+        .option('sport', { type: 'string', describe: 'with --policy: source port' })
+        .option('icmp-type', { type: 'string', describe: 'with --policy: ICMP type' })
+        .option('icmp-code', { type: 'string', describe: 'with --policy: ICMP code' })
+        .option('compat', { type: 'string', choices: ['nsxanalyzer'], describe: 'with --policy: evaluate as np-guard nsxanalyzer does' })
         .option('fail-on', { type: 'string', array: true, choices: FINDINGS as unknown as string[], describe: 'exit 1 when an explained connection was denied by the DFW (deny) or disagrees with the rules (drift)' }) as never,
-    handler: (argv) => {
+    handler: async (argv) => {
+      // --policy EXPORT: a flow between two VMs of an NSX Manager export (no store involved)
+      if (argv.policy !== undefined) {
+        if (!areNsxExports(argv.policy)) throw new UsageError('explain --policy takes NSX Policy API JSON exports (for .dfw / YAML policies use eval --policy)');
+        return (await import('./connectivity.js')).intentFlow(ctx, argv, true);
+      }
       const byFlow = argv.src !== undefined || argv.dst !== undefined || argv.dport !== undefined;
       const modes = [argv.event !== undefined, argv.all === true, byFlow].filter(Boolean).length;
       if (modes !== 1) throw new UsageError('explain: give one of an event id, --all, or a flow (--src/--dst/--dport [--proto])');

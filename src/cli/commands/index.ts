@@ -20,6 +20,11 @@ const factory = <A>(f: (ctx: CliContext) => CommandModule<object, A>) => f as un
 /** Every command, in the order `--help` lists them. Adding a command is one entry. */
 export const COMMANDS: readonly CommandEntry[] = [
   {
+    command: 'audit [paths..]',
+    describe: 'Ingest exported logs and vsipioctl output and run every analysis: one report (traffic, REJECT/RST explanations, duplicates, unused/shadowed rules, drift)',
+    load: () => import('./audit.js').then((m) => factory(m.auditCommand)),
+  },
+  {
     command: 'ingest <paths..>',
     describe: 'Ingest dfwpktlog / Antrea np.log files, .gz, support-bundle folders, vsipioctl captures, or - (stdin)',
     load: () => import('./ingest.js').then((m) => factory(m.ingestCommand)),
@@ -65,6 +70,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     command: 'matrix <scenarios..>',
     describe: 'Compute reachability matrices (Con/Drp/Rej) of Antrea/K8s policy scenarios, per step and probe',
     load: () => import('./matrix.js').then((m) => factory(m.matrixCommand)),
+  },
+  {
+    command: 'connectivity',
+    describe: 'Permitted connections between every pair of VMs (and external blocks) under an NSX Manager policy export, computed symbolically',
+    load: () => import('./connectivity.js').then((m) => factory(m.connectivityCommand)),
+  },
+  {
+    command: 'lint',
+    describe: 'Find shadowed and redundant rules (covered by the union of earlier rules) in realized filters (--db) or policy files (--policy)',
+    load: () => import('./lint.js').then((m) => factory(m.lintCommand)),
   },
   {
     command: 'policy <command>',

@@ -1,5 +1,6 @@
 import * as m0001 from './0001-init.js';
 import * as m0002 from './0002-realized-rules.js';
+import * as m0003 from './0003-realized-read-indexes.js';
 
 /** One schema step. The list is ordered and append-only: never edit or reorder a shipped entry. */
 export interface Migration {
@@ -11,4 +12,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { name: '0001-init', up: m0001.up },
   { name: '0002-realized-rules', up: m0002.up },
+  { name: '0003-realized-read-indexes', up: m0003.up },
 ];

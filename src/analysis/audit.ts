@@ -1,0 +1,221 @@
+import type { Db } from '../store/open.js';
+import { buildTrafficCells, eventTimeSpan, rejectedByCode, storeCounts, type RejectedReason, type StoreCounts } from '../store/audit-repo.js';
+import { filterNamesWithRules, listFilters } from '../store/realized-repo.js';
+import { listSources } from '../store/sources-repo.js';
+import { iso, trafficSection, type FilterNames, type Traffic } from './audit-traffic.js';
+import { findDrift, type DriftReport } from './drift.js';
+import { findDuplicates, type DuplicatesReport } from './duplicates.js';
+import type { Explanation } from './explain.js';
+import { explainContext, explainStore } from './explain-store.js';
+import { lintStore } from './lint.js';
+import type { ShadowItem } from './shadow.js';
+import { DEFAULT_RULE_LIMITS, ruleUsage, type HostRuleCount, type RuleCount, type RuleHitCount, type UnusedRule } from './rule-usage.js';
+
+/**
+ * The batch audit (issue 9): every analysis over one store, as one report object. Each section
+ * is computed by its own module from set queries or a streaming pass, so the report's size is
+ * bounded by filters, rules and the listing limits, never by the number of events.
+ */
+
+export interface InputFile {
+  path: string;
+  format: string;
+  host: string | null;
+  status: string;
+  lines: number;
+  events: number;
+  skipped: number;
+  rejected: number;
+}
+
+export interface Inputs {
+  files: InputFile[];
+  formats: { format: string; files: number; lines: number; events: number }[];
+  hosts: { host: string; events: number; filters: number }[];
+  timeSpan: { first: string | null; last: string | null };
+  totals: { files: number; lines: number; events: number; skipped: number; rejected: number } & Omit<StoreCounts, 'sources' | 'rejectedLines'>;
+  /** rejected lines by error code, each with its first occurrence (file:line:col) */
+  rejectedByReason: RejectedReason[];
+}
+
+/** One explained REJECT/RST connection, in the shape `dfwsim explain --format json` prints. */
+export type AuditExplanation = Explanation;
+
+export interface CauseSummary {
+  kind: string;
+  filter: string | null;
+  ruleId: number | string | null;
+  connections: number;
+  /** the store-wide check of the first fix that resolves it */
+  fix: string | null;
+}
+
+/** A static shadow/redundancy finding: the same items `dfwsim lint --format json` prints (filter by name). */
+export type ShadowedRule = ShadowItem;
+
+export interface AuditReport {
+  inputs: Inputs;
+  traffic: Traffic;
+  /** the first `limit` explained REJECT/RST connections (`summary.explanations` counts all) */
+  explanations: AuditExplanation[];
+  duplicates: DuplicatesReport;
+  unusedRules: UnusedRule[];
+  shadowedRules: ShadowedRule[];
+  drift: DriftReport;
+  ruleCounts: { filters: RuleCount[]; hosts: HostRuleCount[] };
+  /** every realized rule (first line per id) with its logged hits: the index the report links to */
+  rules: RuleHitCount[];
+  summary: AuditSummary;
+  notes: string[];
+}
+
+export interface AuditSummary {
+  events: number;
+  denied: number;
+  rejected: number;
+  explanations: { connections: number; shown: number; causes: CauseSummary[] };
+  duplicateGroups: number;
+  promiscuousSuspects: number;
+  unusedRules: number;
+  notLoggedRules: number;
+  shadowed: number;
+  redundant: number;
+  driftedEvents: number;
+  filtersOverLimit: number;
+  /** finding counts by `--fail-on` name */
+  findings: Record<FailOn, number>;
+}
+
+export const FAIL_ON = ['reject', 'shadowed', 'drift', 'duplicate'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+export interface AuditOptions {
+  /** explanations and denied flows listed in full (the summary counts all) */
+  limit: number;
+  /** duplicate window, ms */
+  windowMs: number;
+  ruleLimits?: { perFilter: number; perHost: number };
+  /** called as each analysis starts: step index (0-based) of `AUDIT_STEPS` */
+  onStep?: (step: number, name: string) => void;
+}
+
+export const AUDIT_STEPS = ['inputs', 'traffic', 'explanations', 'duplicates', 'rule usage', 'shadowed rules', 'drift'] as const;
+
+function inputsSection(db: Db, counts: StoreCounts): Inputs {
+  const sources = listSources(db);
+  const files = sources.map((s) => ({ path: s.path, format: s.format, host: s.host, status: s.status, lines: s.linesDone, events: s.events, skipped: s.skipped, rejected: s.rejected }));
+  const formats = new Map<string, Inputs['formats'][number]>();
+  for (const f of files) {
+    const x = formats.get(f.format) ?? { format: f.format, files: 0, lines: 0, events: 0 };
+    x.files++;
+    x.lines += f.lines;
+    x.events += f.events;
+    formats.set(f.format, x);
+  }
+  const span = eventTimeSpan(db);
+  const sum = (k: 'lines' | 'events' | 'skipped' | 'rejected') => files.reduce((n, f) => n + f[k], 0);
+  return {
+    files,
+    formats: [...formats.values()].sort((a, b) => b.lines - a.lines || a.format.localeCompare(b.format)),
+    hosts: [],
+    timeSpan: { first: iso(span.firstMs), last: iso(span.lastMs) },
+    totals: { files: files.length, lines: sum('lines'), events: sum('events'), skipped: sum('skipped'), rejected: sum('rejected'), filters: counts.filters, rulesets: counts.rulesets, rules: counts.rules, addrsets: counts.addrsets },
+    rejectedByReason: rejectedByCode(db),
+  };
+}
+
+export function runAudit(db: Db, opts: AuditOptions): AuditReport {
+  const step = (i: number) => opts.onStep?.(i, AUDIT_STEPS[i] as string);
+  const notes: string[] = [];
+
+  step(0);
+  // the one scan the traffic, inputs and rule-usage figures are read from
+  buildTrafficCells(db);
+  const counts = storeCounts(db);
+  const inputs = inputsSection(db, counts);
+  const names = new Map<string, { name: string | null; vm: string | null; host: string | null }>();
+  for (const f of listFilters(db)) if (f.hash !== null && !names.has(f.hash)) names.set(f.hash, { name: f.name, vm: f.vmName, host: f.host });
+  const filtersPerHost = new Map<string, number>();
+  for (const f of listFilters(db)) if (f.host !== null) filtersPerHost.set(f.host, (filtersPerHost.get(f.host) ?? 0) + 1);
+
+  step(1);
+  const traffic = trafficSection(db, names as FilterNames, opts.limit);
+  const hostEvents = new Map<string, number>();
+  for (const h of traffic.byHost) if (h.host !== null) hostEvents.set(h.host, h.events);
+  inputs.hosts = [...new Set([...hostEvents.keys(), ...filtersPerHost.keys()])]
+    .sort()
+    .map((host) => ({ host, events: hostEvents.get(host) ?? 0, filters: filtersPerHost.get(host) ?? 0 }));
+
+  step(2);
+  const withRules = filterNamesWithRules(db).length > 0;
+  const explanations: Explanation[] = [];
+  const causes = new Map<string, CauseSummary>();
+  let connections = 0;
+  const xctx = explainContext(db);
+  explainStore(db, {}, { kind: 'reject-or-reset' }, (x) => {
+    connections++;
+    if (explanations.length < opts.limit) explanations.push(x);
+    const k = `${x.cause.kind}|${x.cause.filter ?? ''}|${x.cause.ruleId ?? ''}`;
+    const c = causes.get(k);
+    if (c) c.connections++;
+    else causes.set(k, { kind: x.cause.kind, filter: x.cause.filter, ruleId: x.cause.ruleId, connections: 1, fix: x.fixes.find((f) => f.effect.resolves)?.command ?? null });
+  }, xctx);
+
+  step(3);
+  const duplicates = findDuplicates(db, { windowMs: opts.windowMs, limit: opts.limit });
+
+  step(4);
+  const usage = ruleUsage(db, opts.ruleLimits ?? DEFAULT_RULE_LIMITS);
+  if (usage.silentFilters.length > 0)
+    notes.push(`${usage.silentFilters.length} filter(s) with realized rules logged no event in the store; their rules are not counted as unused: ${usage.silentFilters.slice(0, 10).join(', ')}${usage.silentFilters.length > 10 ? ', ...' : ''}`);
+  if (counts.rules > 0)
+    notes.push(`unused rules: only rules with logging on can be judged (dfwpktlog records only logged rules); ${usage.countedRules} logged rule(s) counted, rules without logging are listed as not-logged`);
+
+  step(5);
+  // one filter at a time, exact union coverage (shadow-realized.ts); the same items as `dfwsim lint`
+  const shadow = lintStore(db);
+  const shadowedRules: ShadowedRule[] = shadow.shadowedRules;
+  notes.push(...shadow.notes.map((n) => `shadowed rules: ${n}`));
+  if (shadow.summary.undetermined > 0) notes.push(`shadowed rules: ${shadow.summary.undetermined} rule(s) fragmented beyond the analysis budget, neither claimed nor cleared`);
+
+  step(6);
+  const drift: DriftReport = withRules ? findDrift(db) : { compared: 0, drifted: 0, groups: [] };
+  if (!withRules) notes.push('drift: no realized rules in the store (ingest vsipioctl getrules -f output to compare the log with the rules)');
+
+  const byAction = new Map(traffic.byAction.map((a) => [a.action, a.events]));
+  const summary: AuditSummary = {
+    events: inputs.totals.events,
+    denied: (byAction.get('DROP') ?? 0) + (byAction.get('REJECT') ?? 0),
+    rejected: byAction.get('REJECT') ?? 0,
+    explanations: { connections, shown: explanations.length, causes: [...causes.values()].sort((a, b) => b.connections - a.connections || a.kind.localeCompare(b.kind)) },
+    duplicateGroups: duplicates.summary.extraObserverGroups,
+    promiscuousSuspects: duplicates.summary.promiscuousSuspects,
+    unusedRules: usage.unused.filter((u) => u.status === 'unused').length,
+    notLoggedRules: usage.unused.filter((u) => u.status === 'not-logged').length,
+    shadowed: shadowedRules.filter((s) => s.kind === 'shadowed').length,
+    redundant: shadowedRules.filter((s) => s.kind === 'redundant').length,
+    driftedEvents: drift.drifted,
+    filtersOverLimit: usage.counts.filter((c) => c.over).length,
+    findings: { reject: 0, shadowed: 0, drift: 0, duplicate: 0 },
+  };
+  summary.findings = {
+    // REJECT records, plus connections an endpoint reset without a DFW REJECT
+    reject: summary.rejected + [...causes.values()].filter((c) => c.kind === 'endpoint-reset').reduce((n, c) => n + c.connections, 0),
+    shadowed: summary.shadowed,
+    drift: summary.driftedEvents,
+    duplicate: summary.duplicateGroups,
+  };
+  return {
+    inputs,
+    traffic,
+    explanations,
+    duplicates,
+    unusedRules: usage.unused,
+    shadowedRules,
+    drift,
+    ruleCounts: { filters: usage.counts, hosts: usage.hosts },
+    rules: usage.rules,
+    summary,
+    notes,
+  };
+}

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandModule } from 'yargs';
+import cliProgress from 'cli-progress';
+import { AUDIT_STEPS, FAIL_ON, runAudit, type FailOn } from '../../analysis/audit.js';
+import { DEFAULT_RULE_LIMITS } from '../../analysis/rule-usage.js';
+import { ingest } from '../../ingest/ingest.js';
+import { AUDIT_FORMATS, renderAudit, type AuditFormat } from '../../report/audit.js';
+import { EXIT, STDIN_ARG, UsageError, type CliContext } from '../io.js';
+import { intOption, open } from '../options.js';
+
+interface Args {
+  paths?: string[];
+  db?: string;
+  format: string;
+  output?: string;
+  limit: string;
+  window: string;
+  'rule-limit': string;
+  'host-rule-limit': string;
+  host?: string;
+  'fail-on'?: string[];
+}
+
+/** `--fail-on reject,shadowed` and `--fail-on reject --fail-on shadowed` both work. */
+function failOnList(v: string[] | undefined): FailOn[] {
+  const out: FailOn[] = [];
+  for (const part of (v ?? []).flatMap((s) => s.split(','))) {
+    const p = part.trim();
+    if (p === '') continue;
+    if (!(FAIL_ON as readonly string[]).includes(p)) throw new UsageError(`--fail-on: '${p}' is not one of ${FAIL_ON.join(', ')}`);
+    out.push(p as FailOn);
+  }
+  return out;
+}
+
+function bar(ctx: CliContext, format: string): cliProgress.SingleBar | null {
+  if (!ctx.io.isTTY) return null;
+  return new cliProgress.SingleBar({ stream: process.stderr, format, etaBuffer: 50, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+}
+
+export function auditCommand(ctx: CliContext): CommandModule<object, Args> {
+  return {
+    command: 'audit [paths..]',
+    describe: 'Ingest exported logs and vsipioctl output and run every analysis: one report (traffic, REJECT/RST explanations, duplicates, unused/shadowed rules, drift)',
+    builder: (y) =>
+      y
+        .positional('paths', { type: 'string', array: true, describe: 'files, .gz, folders (support bundles), - for stdin; none: audit the --db store as it is' })
+        .option('db', { type: 'string', describe: 'SQLite store to ingest into and audit (default: a throw-away store, removed at exit; ":memory:" keeps it in RAM)' })
+        .option('format', { type: 'string', choices: AUDIT_FORMATS as unknown as string[], default: 'table', describe: 'report format' })
+        .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
+        .option('limit', { type: 'string', default: '20', describe: 'explanations, denied flows and duplicate groups listed in full (summaries count all)' })
+        .option('window', { type: 'string', default: '1', describe: 'duplicates: seconds within which one packet on several filters is one group' })
+        .option('rule-limit', { type: 'string', default: String(DEFAULT_RULE_LIMITS.perFilter), describe: 'realized rules per vNIC filter before it is flagged (NSX 3.2/4.x maximum)' })
+        .option('host-rule-limit', { type: 'string', default: String(DEFAULT_RULE_LIMITS.perHost), describe: 'realized rules across the filters of one host before it is flagged' })
+        .option('host', { type: 'string', describe: 'ingest: host for records whose envelope names none' })
+        .option('fail-on', { type: 'string', array: true, describe: `exit 1 when the report has any of: ${FAIL_ON.join(', ')} (comma-separated or repeated)` }) as never,
+    handler: async (argv) => {
+      const paths = (argv.paths ?? []).map((p) => (p === STDIN_ARG ? '-' : p));
+      if (paths.length === 0 && argv.db === undefined) throw new UsageError('audit: give paths to ingest, or --db with a store to audit');
+      const failOn = failOnList(argv['fail-on']);
+      const format = argv.format as AuditFormat;
+      const limit = intOption('limit', argv.limit) as number;
+      const windowSeconds = Number(argv.window);
+      if (!Number.isFinite(windowSeconds) || windowSeconds < 0) throw new UsageError(`--window must be a number of seconds, got '${argv.window}'`);
+      const ruleLimits = { perFilter: intOption('rule-limit', argv['rule-limit']) as number, perHost: intOption('host-rule-limit', argv['host-rule-limit']) as number };
+
+      // Without --db the store is throw-away, but a temporary file rather than RAM: an in-memory
+      // store of a few million events would hold all of them (memory must stay flat as input grows)
+      const scratch = argv.db === undefined ? mkdtempSync(join(tmpdir(), 'dfwsim-audit-')) : null;
+      const db = open(scratch !== null ? join(scratch, 'audit.db') : (argv.db as string));
+      try {
+        if (paths.length > 0) {
+          const b = bar(ctx, 'ingest   [{bar}] {percentage}% | {value}/{total} bytes | {eta}s left');
+          let started = false;
+          const s = await ingest(db, paths, {
+            host: argv.host ?? null,
+            inputFormat: null,
+            stdin: ctx.io.stdin,
+            onProgress: (done, total) => {
+              if (!b) return;
+              if (!started) b.start(total, 0);
+              started = true;
+              b.update(done);
+            },
+          });
+          b?.stop();
+          // input problems are reported, and the audit of what was read goes on; a fatal one sets exit 2 at the end
+          for (const p of s.problems) ctx.io.err(`${p.path}:${p.line}:${p.col}  ${p.code}  ${p.message}\n`);
+          if (s.problems.some((p) => p.fatal)) ctx.exitCode = EXIT.usage;
+        }
+        const b = bar(ctx, 'analyse  [{bar}] {value}/{total} | {step}');
+        b?.start(AUDIT_STEPS.length, 0, { step: '' });
+        const report = runAudit(db, { limit, windowMs: Math.round(windowSeconds * 1000), ruleLimits, onStep: (i, name) => b?.update(i, { step: name }) });
+        b?.update(AUDIT_STEPS.length, { step: 'done' });
+        b?.stop();
+        const text = renderAudit(report, format);
+        if (argv.output !== undefined) writeFileSync(argv.output, text);
+        else ctx.io.out(text);
+        if (ctx.exitCode === EXIT.ok && failOn.some((f) => report.summary.findings[f] > 0)) ctx.exitCode = EXIT.findings;
+      } finally {
+        db.close();
+        if (scratch !== null) rmSync(scratch, { recursive: true, force: true });
+      }
+    },
+  };
+}
