@@ -47,7 +47,7 @@ function rng(seed: number): () => number {
 }
 
 /** The synthetic export as JSON text (deterministic). */
-export function syntheticExport(vmCount = 1000, policyCount = 200, rulesPerPolicy = 10, seed = 11): string {
+export function syntheticExport(vmCount = 1000, policyCount = 200, rulesPerPolicy = 10, seed = 11, adhocGroups = 10): string {
   const rand = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const vms = Array.from({ length: vmCount }, (_, i) => ({ display_name: `vm-${i}`, external_id: `id-${i}`, tags: [{ scope: 'app', tag: `app${i % 40}` }] }));
@@ -62,7 +62,7 @@ export function syntheticExport(vmCount = 1000, policyCount = 200, rulesPerPolic
   for (let t = 0; t < 4; t++) groups.push({ path: `/infra/domains/default/groups/tier${t}`, display_name: `tier${t}`, vm_members: vmsOf((i) => tier(i) === t) });
   for (let a = 0; a < 50; a++) for (let t = 0; t < 4; t++) groups.push({ path: `/infra/domains/default/groups/app${a}-tier${t}`, display_name: `app${a}-tier${t}`, vm_members: vmsOf((i) => app(i) === a && tier(i) === t) });
   for (let e = 0; e < 2; e++) groups.push({ path: `/infra/domains/default/groups/env${e}`, display_name: `env${e}`, vm_members: vmsOf((i) => app(i) % 2 === e) });
-  for (let g = 0; g < 10; g++) {
+  for (let g = 0; g < adhocGroups; g++) {
     const members = new Set<number>();
     while (members.size < 10) members.add(Math.floor(rand() * vmCount));
     groups.push({ path: `/infra/domains/default/groups/adhoc${g}`, display_name: `adhoc${g}`, vm_members: [...members].map((i) => ({ id: `id-${i}` })) });
@@ -112,8 +112,8 @@ export function syntheticExport(vmCount = 1000, policyCount = 200, rulesPerPolic
   return JSON.stringify({ services, virtual_machines: vms, virtual_network_interface: vifs, segments, domains: [{ id: 'default', display_name: 'default', resources: { groups, security_policies: policies } }] });
 }
 
-export function benchConnectivity(vmCount = 1000, policyCount = 200, rulesPerPolicy = 10, sample = 2000): ConnectivityBench {
-  const text = syntheticExport(vmCount, policyCount, rulesPerPolicy);
+export function benchConnectivity(vmCount = 1000, policyCount = 200, rulesPerPolicy = 10, sample = 2000, adhocGroups = 10): ConnectivityBench {
+  const text = syntheticExport(vmCount, policyCount, rulesPerPolicy, 11, adhocGroups);
   let t = performance.now();
   const imported = importNsxJson(text, 'bench.json');
   const importSeconds = (performance.now() - t) / 1000;
@@ -166,5 +166,6 @@ export function benchConnectivity(vmCount = 1000, policyCount = 200, rulesPerPol
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.stdout.write(`${JSON.stringify(benchConnectivity(), null, 2)}\n`);
+  // BENCH_ADHOC_GROUPS=300: mostly random membership (almost every VM its own class), the worst case
+  process.stdout.write(`${JSON.stringify(benchConnectivity(1000, 200, 10, 2000, Number(process.env['BENCH_ADHOC_GROUPS'] ?? 10)), null, 2)}\n`);
 }

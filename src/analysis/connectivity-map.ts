@@ -80,7 +80,14 @@ export function connectivityMap(c: CompiledIntent, emit: (row: ConnectivityRow) 
     return id;
   };
   const finalId = new Map<number, number>();
+  let walked = 0;
   const sideResults = (dir: Direction, local: number): Int32Array => {
+    // state ids live only during one sweep (they become set ids at its end)
+    if (states.size > STATE_LIMIT) {
+      walked += states.size;
+      states.reset();
+      finalId.clear();
+    }
     const st = new Int32Array(nc); // every remote class starts in the initial state (0)
     const rules = c.rules[dir];
     const offset = dir === 'egress' ? 0 : 1;
@@ -152,8 +159,11 @@ export function connectivityMap(c: CompiledIntent, emit: (row: ConnectivityRow) 
     );
   }
   void n;
-  return { stats: { pairs, rows, classes: nc, distinctWalks: states.size, distinctSets: sets.length }, diagnostics };
+  return { stats: { pairs, rows, classes: nc, distinctWalks: walked + states.size, distinctSets: sets.length }, diagnostics };
 }
+
+/** Walk states kept across sweeps before the table is reset. */
+const STATE_LIMIT = 50_000;
 
 /**
  * Endpoints that are in exactly the same rules' peer sets and applied-to sets (both

@@ -30,6 +30,20 @@ export class WalkStates {
     this.intern({ cat: 0, open: c.universe, allowed: EMPTY_CONN, waiting: [] });
   }
 
+  /**
+   * Forgets every state but the initial one (ids handed out before become invalid). The map
+   * calls it between two sweeps when the table grew large, so memory stays bounded on exports
+   * whose VMs share few rule combinations.
+   */
+  reset(): void {
+    const first = this.states[0];
+    this.states.length = 0;
+    this.ids.clear();
+    this.steps.clear();
+    this.finals.clear();
+    if (first) this.intern(first);
+  }
+
   /** The state every walk starts in. */
   readonly initial = 0;
 
@@ -112,4 +126,4 @@ export class WalkStates {
 }
 
 /** Transition cache entries before it is cleared (memory stays flat; states themselves are few). */
-const STEP_CACHE = 1_000_000;
+const STEP_CACHE = 500_000;

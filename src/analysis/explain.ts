@@ -457,7 +457,11 @@ function fixesFor(
 function withoutRule(ctx: ExplainContext, filter: string, ruleId: number): CompiledFilter | null {
   let cache = removedCache.get(ctx);
   if (cache === undefined) removedCache.set(ctx, (cache = new Map()));
-  const k = `${filter}|${ruleId}`;
+  // filters alike (same rules and addrsets, spans aside) give the same variant: a fix's effect is
+  // told in verdicts and rules only, never in spans, so one variant serves all of them
+  const compiled = ctx.filters.get(filter)?.compiled;
+  const content = compiled !== undefined ? ctx.cache?.contentKey(compiled) : undefined;
+  const k = `${content ?? filter}|${ruleId}`;
   const hit = cache.get(k);
   if (hit !== undefined) return hit;
   const f = ctx.realized(filter);

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 
 /** Where a command writes. Tests swap it for buffers; only bin.ts uses the process streams. */
@@ -9,9 +10,32 @@ export interface Io {
   stdin: Readable;
 }
 
+/**
+ * Writes to stdout synchronously, waiting while a pipe is full. `process.stdout.write` on a pipe
+ * queues in memory without limit while a command streams a million rows, until the kernel refuses
+ * (`ENOBUFS`); a blocking write keeps memory flat and lets the reader set the pace.
+ */
+function writeStdout(text: string): void {
+  let buf = Buffer.from(text, 'utf8');
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (buf.length > 0) {
+    try {
+      const n = writeSync(1, buf);
+      buf = buf.subarray(n);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // the reader went away (`| head`): stop quietly, as a Unix filter does
+      if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      // a non-blocking pipe (another part of the process opened process.stdout): wait for room
+      if (code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 2);
+    }
+  }
+}
+
 export function processIo(): Io {
   return {
-    out: (t) => void process.stdout.write(t),
+    out: writeStdout,
     err: (t) => void process.stderr.write(t),
     isTTY: Boolean(process.stderr.isTTY) && !process.env['CI'],
     stdin: process.stdin,

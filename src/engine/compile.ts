@@ -488,6 +488,23 @@ export class CompileCache {
     return x;
   }
 
+  /** what each filter compiled with this cache holds, as a key (see contentKey) */
+  private readonly contents = new WeakMap<CompiledFilter, string>();
+
+  /**
+   * A key equal for two filters compiled with this cache exactly when their rules, addrsets and
+   * ruleset names are (their spans aside): they decide every packet alike. Undefined for a
+   * filter compiled with another cache.
+   */
+  contentKey(f: CompiledFilter): string | undefined {
+    return this.contents.get(f);
+  }
+
+  /** @internal compileFilter records a filter's content key */
+  recordContent(f: CompiledFilter, key: string): void {
+    this.contents.set(f, key);
+  }
+
   /** distinct rules and prefilter indexes compiled so far (tests, memory checks) */
   get sizes(): { rules: number; indexes: number; matchers: number } {
     return { rules: this.cores.size, indexes: this.indexes.size, matchers: this.matchers.size };
@@ -615,6 +632,7 @@ export function compileFilter(input: CompileInput, cache: CompileCache = new Com
   const unknown = new Set<string>();
   const ordered = [...input.rulesets.filter((r) => r.layer === 'L2'), ...input.rulesets.filter((r) => r.layer === 'L3')];
   let ruleCount = 0;
+  const content: string[] = [];
   const rulesets: CompiledRuleset[] = ordered.map((rs) => {
     const src = [...rs.rules].sort((a, b) => a.index - b.index);
     // the last line of each section, to recognise the section's default rule (vsipioctl.md §4.5:
@@ -633,10 +651,15 @@ export function compileFilter(input: CompileInput, cache: CompileCache = new Com
       return placed(core, i, r.span);
     });
     ruleCount += rules.length;
-    const index = cache.index(`${rs.layer}|${ids.join(',')}`, () => ({ ...buildIndex(rules), dst: buildDstIndex(rules) }));
+    const indexKey = `${rs.layer}|${ids.join(',')}`;
+    content.push(`${rs.name}|${indexKey}`);
+    const index = cache.index(indexKey, () => ({ ...buildIndex(rules), dst: buildDstIndex(rules) }));
     return { name: rs.name, layer: rs.layer, rules, anyProto: index.anyProto, byProto: index.byProto, dst: index.dst };
   });
-  return { rulesets, generation: generationFromRulesets(input.rulesets), unknownAddrsets: [...unknown].sort(), ruleCount };
+  const compiled: CompiledFilter = { rulesets, generation: generationFromRulesets(input.rulesets), unknownAddrsets: [...unknown].sort(), ruleCount };
+  // the generation comes from the names of every ruleset given, rules or not
+  cache.recordContent(compiled, `${compiled.generation}\n${content.join('\n')}`);
+  return compiled;
 }
 
 /** Number of known ranges in an address matcher (0 for any / unknown); used by trace text. */

@@ -114,8 +114,8 @@ export function auditSections(r: AuditReport): Section[] {
       { caption: 'events by rule', headers: ['filter', 'rule', 'action', 'events'], rows: t.byRule.map((x) => [knownFilter(x.filter), knownRule(x.filter, x.ruleId, x.ruleset), x.action, x.events]) },
       {
         caption: 'top denied flows',
-        headers: ['host', 'filter', 'protocol', 'src', 'dst', 'dst port', 'action', 'rule', 'events', 'first', 'last', 'sample event'],
-        rows: t.topDenied.map((f) => [f.host, knownFilter(f.filter), f.protocol, f.src, f.dst, f.dstPort, f.action, knownRule(f.filter, f.ruleId, f.ruleset), f.events, f.first, f.last, f.sampleEvent]),
+        headers: ['host', 'filter', 'protocol', 'src', 'dst', 'dst port', 'action', 'rule', 'tag', 'events', 'first', 'last', 'sample event'],
+        rows: t.topDenied.map((f) => [f.host, knownFilter(f.filter), f.protocol, f.src, f.dst, f.dstPort, f.action, knownRule(f.filter, f.ruleId, f.ruleset), f.tag, f.events, f.first, f.last, f.sampleEvent]),
         more: Math.max(0, t.distinctDeniedFlows - t.topDenied.length),
       },
     ],

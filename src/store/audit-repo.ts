@@ -153,21 +153,23 @@ export interface DeniedFlow {
   firstMs: number | null;
   lastMs: number | null;
   sampleEvent: number;
+  /** the rule tag / Antrea log label the records carry (text from the log: escape it) */
+  tag: string | null;
 }
 
 /** The most frequent denied (DROP / REJECT) flows; the source port is left out (ephemeral). */
 export function topDeniedFlows(db: Db, limit: number): { flows: DeniedFlow[]; distinct: number } {
   const rows = db
     .prepare(`SELECT *, count(*) OVER () FROM (
-        SELECT host, filter_hash, protocol, src, dst, dst_port, action, ruleset, rule_id, count(*) AS n, min(ts_ms), max(ts_ms), min(id)
+        SELECT host, filter_hash, protocol, src, dst, dst_port, action, ruleset, rule_id, count(*) AS n, min(ts_ms), max(ts_ms), min(id), max(tag)
         FROM events WHERE action IN ('DROP', 'REJECT') AND ${NOT_TERM} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9)
       ORDER BY n DESC, 1, 2, 3, 4, 5, 6, 7, 8, 9 LIMIT ?`)
     .raw()
-    .all(limit) as [string | null, string | null, string | null, string | null, string | null, number | null, string, string | null, number | null, number, number | null, number | null, number, number][];
+    .all(limit) as [string | null, string | null, string | null, string | null, string | null, number | null, string, string | null, number | null, number, number | null, number | null, number, string | null, number][];
   return {
-    distinct: rows[0]?.[13] ?? 0,
-    flows: rows.map(([host, filterHash, protocol, src, dst, dstPort, action, ruleset, ruleId, events, firstMs, lastMs, sampleEvent]) => ({
-      host, filterHash, protocol, src, dst, dstPort, action, ruleset, ruleId, events, firstMs, lastMs, sampleEvent,
+    distinct: rows[0]?.[14] ?? 0,
+    flows: rows.map(([host, filterHash, protocol, src, dst, dstPort, action, ruleset, ruleId, events, firstMs, lastMs, sampleEvent, tag]) => ({
+      host, filterHash, protocol, src, dst, dstPort, action, ruleset, ruleId, events, firstMs, lastMs, sampleEvent, tag,
     })),
   };
 }

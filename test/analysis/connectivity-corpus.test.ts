@@ -143,3 +143,27 @@ for (const name of explanationCases) {
     });
   }
 }
+
+// The map's interned state machine (connectivity-states.ts) and the plain walk (evaluatePair)
+// must agree on every pair of every case, under both semantics.
+for (const semantics of ['nsx', 'nsxanalyzer'] as const) {
+  test(`the connectivity map equals the per-pair walk on every corpus pair (${semantics})`, (t) => {
+    let compared = 0;
+    for (const c of connectivityCases) {
+      const l = loadIntent([join(c.dir, 'config.json')], semantics);
+      const got = new Map<string, ConnSet>();
+      connectivityMap(l.compiled, (r) => void got.set(`${r.src.index}>${r.dst.index}`, r.permitted));
+      const eps = l.compiled.endpoints;
+      for (const s of eps) {
+        for (const d of eps) {
+          if (s === d || (s.kind === 'external' && d.kind === 'external')) continue;
+          if ((s.kind === 'vm' && !l.compiled.analysed.has(s.index)) || (d.kind === 'vm' && !l.compiled.analysed.has(d.index))) continue;
+          const want = evaluatePair(l.compiled, s.index, d.index, l.compiled.universe).permitted;
+          t.true(connEquals(got.get(`${s.index}>${d.index}`) ?? EMPTY_CONN, want), `${c.name}: ${s.name} -> ${d.name}`);
+          compared++;
+        }
+      }
+    }
+    t.true(compared > 400);
+  });
+}

@@ -80,3 +80,13 @@ test('the cache tells filters apart by addrset members and by their rules (the p
   t.true(differs(fa, fe));
   t.true(differs(fa, fd));
 });
+
+test('contentKey: equal for filters alike (spans aside), different when members or rules differ', (t) => {
+  const cache = new CompileCache();
+  const [ka, kb, kc, kd] = [a, b, c, d].map((x) => cache.contentKey(compileFilter(x, cache)));
+  t.is(typeof ka, 'string');
+  t.is(ka, kb);
+  t.not(ka, kc);
+  t.not(ka, kd);
+  t.is(new CompileCache().contentKey(compileFilter(a, cache)), undefined);
+});

@@ -82,6 +82,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./lint.js').then((m) => factory(m.lintCommand)),
   },
   {
+    command: 'drift',
+    describe: "Compare an NSX Manager policy export with the rules realized on each VM's filter (getrules in the store): missing, extra, different action or order",
+    load: () => import('./drift.js').then((m) => factory(m.driftCommand)),
+  },
+  {
     command: 'policy <command>',
     describe: 'Work with .dfw policy files (check)',
     load: () => import('./policy.js').then((m) => factory(m.policyCommand)),
