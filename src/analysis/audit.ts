@@ -4,6 +4,7 @@ import { filterNamesWithRules, listFilters } from '../store/realized-repo.js';
 import { listSources } from '../store/sources-repo.js';
 import { iso, trafficSection, type FilterNames, type Traffic } from './audit-traffic.js';
 import { findDrift, type DriftReport } from './drift.js';
+import { driftInWorker } from './drift-parallel.js';
 import { findDuplicates, type DuplicatesReport } from './duplicates.js';
 import type { Explanation } from './explain.js';
 import { explainContext, explainStore } from './explain-store.js';
@@ -95,6 +96,8 @@ export interface AuditOptions {
   /** duplicate window, ms */
   windowMs: number;
   ruleLimits?: { perFilter: number; perHost: number };
+  /** the store's file: drift's full replay then runs in a worker thread beside the other analyses (null: in-memory, inline) */
+  storePath?: string | null;
   /** called as each analysis starts: step index (0-based) of `AUDIT_STEPS` */
   onStep?: (step: number, name: string) => void;
 }
@@ -124,7 +127,7 @@ function inputsSection(db: Db, counts: StoreCounts): Inputs {
   };
 }
 
-export function runAudit(db: Db, opts: AuditOptions): AuditReport {
+export async function runAudit(db: Db, opts: AuditOptions): Promise<AuditReport> {
   const step = (i: number) => opts.onStep?.(i, AUDIT_STEPS[i] as string);
   const notes: string[] = [];
 
@@ -146,8 +149,13 @@ export function runAudit(db: Db, opts: AuditOptions): AuditReport {
     .sort()
     .map((host) => ({ host, events: hostEvents.get(host) ?? 0, filters: filtersPerHost.get(host) ?? 0 }));
 
-  step(2);
   const withRules = filterNamesWithRules(db).length > 0;
+  // the one full replay (drift) starts now on the second core; the rest runs here meanwhile
+  const parallelDrift = withRules && opts.storePath ? driftInWorker(opts.storePath) : null;
+  // a failure in the worker is reported when awaited, not as an unhandled rejection meanwhile
+  parallelDrift?.catch(() => undefined);
+
+  step(2);
   const explanations: Explanation[] = [];
   const causes = new Map<string, CauseSummary>();
   let connections = 0;
@@ -179,7 +187,7 @@ export function runAudit(db: Db, opts: AuditOptions): AuditReport {
   if (shadow.summary.undetermined > 0) notes.push(`shadowed rules: ${shadow.summary.undetermined} rule(s) fragmented beyond the analysis budget, neither claimed nor cleared`);
 
   step(6);
-  const drift: DriftReport = withRules ? findDrift(db) : { compared: 0, drifted: 0, groups: [] };
+  const drift: DriftReport = parallelDrift !== null ? await parallelDrift : withRules ? findDrift(db) : { compared: 0, drifted: 0, groups: [] };
   if (!withRules) notes.push('drift: no realized rules in the store (ingest vsipioctl getrules -f output to compare the log with the rules)');
 
   const byAction = new Map(traffic.byAction.map((a) => [a.action, a.events]));

@@ -5,6 +5,7 @@
 import { compilePolicySet } from '../engine/tiered/compile.js';
 import type { ProductGeneration } from '../model/replay.js';
 import type { Db } from '../store/open.js';
+import type { Ruleset } from '../model/rule.js';
 import { filterNamesWithRules, loadAddrsets, loadRulesets } from '../store/realized-repo.js';
 import { loadPolicies, type LoadedPolicies } from './policy-eval.js';
 import { shadowPolicySet } from './shadow-policy.js';
@@ -29,19 +30,36 @@ export function lintStore(db: Db, opts: LintStoreOptions = {}): ShadowReport {
   const notes: string[] = [];
   let rules = 0;
   let undetermined = 0;
+  // NSX realizes one applied-to table on many vNICs: filters with the same rules and address
+  // sets give the same findings, so each distinct content is analysed once (the findings are
+  // then re-attributed to each filter, with its own capture line)
+  const byContent = new Map<string, ReturnType<typeof shadowRealized>>();
   for (const name of names) {
     const rulesets = loadRulesets(db, name);
     if (rulesets.length === 0) continue;
-    const r = shadowRealized(name, { rulesets, addrsets: loadAddrsets(db, name) }, {
-      ...(opts.generation !== undefined ? { generation: opts.generation } : {}),
-      ...(opts.maxPieces !== undefined ? { maxPieces: opts.maxPieces } : {}),
-    });
-    items.push(...r.items);
+    const addrsets = loadAddrsets(db, name);
+    const key = JSON.stringify([opts.generation ?? null, opts.maxPieces ?? null, rulesets, addrsets], (k, v: unknown) => (k === 'span' ? undefined : v));
+    let r = byContent.get(key);
+    if (r === undefined) {
+      r = shadowRealized(name, { rulesets, addrsets }, {
+        ...(opts.generation !== undefined ? { generation: opts.generation } : {}),
+        ...(opts.maxPieces !== undefined ? { maxPieces: opts.maxPieces } : {}),
+      });
+      byContent.set(key, r);
+      items.push(...r.items);
+    } else items.push(...r.items.map((it) => reattribute(it, name, rulesets)));
     notes.push(...r.notes.map((n) => `${name}: ${n}`));
     rules += r.rules;
     undetermined += r.undetermined;
   }
   return { shadowedRules: items, notes, summary: { units: names.length, rules, ...countKinds(items), undetermined } };
+}
+
+/** A finding of a filter with the same content, as this filter's: its name and its own capture line. */
+function reattribute(it: ShadowItem, filter: string, rulesets: readonly Ruleset[]): ShadowItem {
+  const rule = rulesets.find((rs) => rs.name === it.ruleset)?.rules.find((x) => x.position === it.position && x.ruleId === it.ruleId);
+  const source = rule && rule.span.file !== '' ? `${rule.span.file}:${rule.span.line}` : it.source;
+  return { ...it, filter, source };
 }
 
 /** lintPolicies' result: the report plus what loading said. */

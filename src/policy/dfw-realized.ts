@@ -45,7 +45,7 @@ export interface RealizedPolicySet {
 }
 
 /** A statement with the policy and order key it is realized under. */
-interface Placed {
+export interface Placed {
   stmt: DfwRuleStatement;
   policy: Policy;
   scope: FilterScope;
@@ -95,9 +95,11 @@ export function realizeDfwPolicySet(doc: DfwPolicyDocument, inventory: readonly 
 }
 
 /** Every realizable statement with its policy, in realization order. */
-function placeStatements(doc: DfwPolicyDocument, scope: DfwScope, diagnostics: Diagnostic[]): Placed[] {
-  const tierPriority = new Map(doc.policySet.tiers.map((t) => [t.name, t.priority]));
-  const ordinal = new Map(doc.policySet.policies.map((p, i) => [p, i]));
+/**
+ * The document's rule statements that realize (not Pass: getrules has no such action), in file
+ * order, each with its policy and the filters its applied-to reaches.
+ */
+export function realizableStatements(doc: DfwPolicyDocument, scope: DfwScope, diagnostics: Diagnostic[]): Placed[] {
   const scopes = new Map<Policy, FilterScope>();
   const out: Placed[] = [];
   for (const stmt of doc.statements) {
@@ -112,6 +114,13 @@ function placeStatements(doc: DfwPolicyDocument, scope: DfwScope, diagnostics: D
     if (s === undefined) scopes.set(policy, (s = scope.appliedTo(policy)));
     out.push({ stmt, policy, scope: s });
   }
+  return out;
+}
+
+function placeStatements(doc: DfwPolicyDocument, scope: DfwScope, diagnostics: Diagnostic[]): Placed[] {
+  const tierPriority = new Map(doc.policySet.tiers.map((t) => [t.name, t.priority]));
+  const ordinal = new Map(doc.policySet.policies.map((p, i) => [p, i]));
+  const out = realizableStatements(doc, scope, diagnostics);
   const key = (p: Placed): number[] => [tierPriority.get(p.policy.tier) ?? Number.MAX_SAFE_INTEGER, p.policy.priority, ordinal.get(p.policy) ?? 0, p.stmt.index];
   return out.sort((a, b) => {
     const ka = key(a);

@@ -16,8 +16,8 @@ import type { Policy } from '../model/policy.js';
 import type { AddrSet, RealizedRule, Ruleset } from '../model/rule.js';
 import type { SourceSpan } from '../model/source-span.js';
 import type { DfwPolicyDocument, DfwRuleStatement } from '../parse/policy-visitor.js';
-import { passNotRealizable, NSXT_RULESET } from './dfw-realized.js';
-import { DfwScope, policyOfStatement, type FilterScope } from './dfw-scope.js';
+import { NSXT_RULESET, realizableStatements } from './dfw-realized.js';
+import { DfwScope, type FilterScope } from './dfw-scope.js';
 import { addrsetNames, defaultsStart, layoutOf, lineFromStatement, realizableAction, renumber, sectionFor } from './realized-line.js';
 import type { DfwInventoryFilter, RealizedFilterRules } from './realized-filter.js';
 
@@ -118,20 +118,7 @@ export function removeRule(current: ReadonlyMap<string, RealizedFilterRules>, ru
 
 /** The change's realizable rule statements, in file order, with their policy's filters. */
 function changeRules(change: DfwPolicyDocument, scope: DfwScope, diagnostics: Diagnostic[]): ChangeRule[] {
-  const scopes = new Map<Policy, FilterScope>();
-  const out: ChangeRule[] = [];
-  for (const stmt of change.statements) {
-    const policy = policyOfStatement(change.policySet.policies, stmt);
-    if (policy === null) continue;
-    if (realizableAction(stmt) === null) {
-      diagnostics.push(passNotRealizable(stmt));
-      continue;
-    }
-    let s = scopes.get(policy);
-    if (s === undefined) scopes.set(policy, (s = scope.appliedTo(policy)));
-    out.push({ stmt, policy, scope: s });
-  }
-  return out;
+  return realizableStatements(change, scope, diagnostics);
 }
 
 /** Document filter id -> the key its realized rules have in `current` (else its hash, else its name). */

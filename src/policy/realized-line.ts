@@ -2,7 +2,8 @@
  * Realized rule lines: building one from a `.dfw` rule statement, printing it the way `vsipioctl
  * getrules` does, and numbering the `at N` positions of a ruleset (reference/vsipioctl.md §4).
  */
-import type { Endpoint, PortRange, RealizedAction, RealizedRule } from '../model/rule.js';
+import type { Endpoint, RealizedAction, RealizedRule } from '../model/rule.js';
+import { endpointText, portsText } from '../model/rule-text.js';
 import type { DfwRuleStatement } from '../parse/policy-visitor.js';
 
 /**
@@ -72,26 +73,6 @@ export function lineFromStatement(stmt: DfwRuleStatement, action: RealizedAction
   };
   rule.text = ruleLineText(rule);
   return rule;
-}
-
-function endpointText(e: Endpoint): string {
-  switch (e.kind) {
-    case 'any':
-      return 'any';
-    case 'addrset':
-      return `addrset ${e.name}`;
-    case 'inline':
-      return `addrset {${e.entries.join(', ')}}`;
-    case 'ip':
-      return `ip ${e.value}`;
-    case 'not':
-      return `not ${endpointText(e.of)}`;
-  }
-}
-
-function portsText(p: readonly PortRange[]): string {
-  const one = (r: PortRange) => (r.lo === r.hi ? `${r.lo}` : `${r.lo}-${r.hi}`);
-  return p.length === 1 && p[0] ? one(p[0]) : `{${p.map(one).join(', ')}}`;
 }
 
 /** A rule line as getrules prints it (grammar and clause order: vsipioctl.md §4.2). */

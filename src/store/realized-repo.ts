@@ -1,29 +1,12 @@
 import type { Filter } from '../model/filter.js';
-import type { AddrSet, Endpoint, GetaddrsetsDocument, GetrulesDocument, PortRange, RealizedRule, Ruleset } from '../model/rule.js';
+import type { AddrSet, GetaddrsetsDocument, GetrulesDocument, PortRange, RealizedRule, Ruleset } from '../model/rule.js';
+import { endpointText, portsText as portsTextOf } from '../model/rule-text.js';
 import type { Db } from './open.js';
 import { decodeRule, encodeMatch, RULE_COLUMNS, type RuleRowValues } from './rule-match.js';
 
-/** Renders an endpoint the way getrules prints it (`any`, `addrset X`, `not ip A`). */
-export function endpointText(e: Endpoint): string {
-  switch (e.kind) {
-    case 'any':
-      return 'any';
-    case 'addrset':
-      return `addrset ${e.name}`;
-    case 'inline':
-      return `addrset {${e.entries.join(', ')}}`;
-    case 'ip':
-      return `ip ${e.value}`;
-    case 'not':
-      return `not ${endpointText(e.of)}`;
-  }
-}
-
 /** `80`, `49152-65535`, `{67, 68}`; null (any) stays null. */
 export function portsText(p: PortRange[] | null): string | null {
-  if (p === null) return null;
-  const one = (r: PortRange) => (r.lo === r.hi ? `${r.lo}` : `${r.lo}-${r.hi}`);
-  return p.length === 1 && p[0] ? one(p[0]) : `{${p.map(one).join(', ')}}`;
+  return p === null ? null : portsTextOf(p);
 }
 
 /** Stores filters; a filter already known by name is updated with the fields this source adds. */

@@ -29,7 +29,7 @@ const log = [
 
 test('rule usage: a logged rule never hit is unused, a rule without logging is not-logged, a silent filter is not judged', async (t) => {
   const db = await bundleStore('esx01.lab', filters, log);
-  const r = runAudit(db, opts);
+  const r = await runAudit(db, opts);
   const rows = r.unusedRules.map((u) => [u.filter, u.ruleId, u.status]);
   // 1004 is the L2 rule every bundle filter has (accept, no log)
   t.deepEqual(rows, [['50001', 3002, 'unused'], ['50001', 3003, 'not-logged'], ['50001', 1004, 'not-logged']]);
@@ -45,7 +45,7 @@ test('rule usage: a logged rule never hit is unused, a rule without logging is n
 
 test('traffic: actions, TERM apart, top denied flows with their distinct count, a time series over the whole span', async (t) => {
   const db = await bundleStore('esx01.lab', filters, log);
-  const r = runAudit(db, opts);
+  const r = await runAudit(db, opts);
   t.is(r.traffic.packets, 3);
   t.is(r.traffic.sessionEnds, 1);
   t.deepEqual(r.traffic.byAction, [{ action: 'DROP', events: 2 }, { action: 'PASS', events: 1 }]);
@@ -65,7 +65,7 @@ test('traffic: actions, TERM apart, top denied flows with their distinct count, 
 
 test('a listing limit cuts lists, never the counts', async (t) => {
   const db = await bundleStore('esx01.lab', filters, log);
-  const r = runAudit(db, { ...opts, limit: 1 });
+  const r = await runAudit(db, { ...opts, limit: 1 });
   t.is(r.traffic.topDenied.length, 1);
   t.is(r.traffic.distinctDeniedFlows, 2);
   t.is(r.traffic.byRule.length, 1);
@@ -74,7 +74,7 @@ test('a listing limit cuts lists, never the counts', async (t) => {
 
 test('rule counts against the per-vNIC and per-host limits', async (t) => {
   const db = await bundleStore('esx01.lab', filters, log);
-  const r = runAudit(db, { ...opts, ruleLimits: { perFilter: 4, perHost: 5 } });
+  const r = await runAudit(db, { ...opts, ruleLimits: { perFilter: 4, perHost: 5 } });
   t.deepEqual(r.ruleCounts.filters.map((f) => [f.filter, f.lines, f.over]), [['50001', 5, true], ['50002', 2, false]]);
   t.deepEqual(r.ruleCounts.hosts.map((h) => [h.host, h.lines, h.over]), [['esx01.lab', 7, true]]);
   t.is(r.summary.filtersOverLimit, 1);
@@ -82,7 +82,7 @@ test('rule counts against the per-vNIC and per-host limits', async (t) => {
 
 test('the F5 bundle: explanations, the promiscuous suspect, no drift, the contract keys in order', async (t) => {
   const db = await f5Store();
-  const r = runAudit(db, opts);
+  const r = await runAudit(db, opts);
   t.is(r.summary.explanations.connections, 4);
   t.deepEqual(r.summary.explanations.causes[0], { kind: 'observer-reverse-direction', filter: '53210', ruleId: 1026, connections: 2, fix: 'dfwsim whatif --exclude-filter 53210' });
   t.deepEqual(r.duplicates.observers.map((o) => [o.filter, o.verdict]), [['53210', 'promiscuous-suspect']]);
@@ -101,4 +101,34 @@ test('bucket widths are round units with at most 60 buckets', (t) => {
   t.is(bucketWidth(3600_000), 300_000, 'an hour in 1-minute buckets is 61 buckets, one too many');
   t.is(bucketWidth(30 * 86400_000), 86400_000);
   t.true(365 * 86400_000 / bucketWidth(365 * 86400_000) <= 60);
+});
+
+test('on a store file, drift runs in a worker thread and gives what the inline replay gives', async (t) => {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { openStore } = await import('../../src/store/open.js');
+  const { ingest } = await import('../../src/ingest/ingest.js');
+  const { findDrift } = await import('../../src/analysis/drift.js');
+  const path = join(mkdtempSync(join(tmpdir(), 'dfwsim-audit-')), 'a.db');
+  const db = openStore(path);
+  await ingest(db, ['logs/f5-promiscuous']);
+  const inWorker = await runAudit(db, { ...opts, storePath: path });
+  t.deepEqual(inWorker.drift, findDrift(db));
+  t.true(inWorker.drift.compared > 0);
+  db.close();
+});
+
+test('lint of filters with the same rules: analysed once, each finding attributed to its own filter and capture line', async (t) => {
+  const { lintStore } = await import('../../src/analysis/lint.js');
+  const rules = ['rule 3001 at 1 inout protocol udp from any to any port 53 accept with log;', 'rule 3002 at 2 inout protocol udp from any to any port 53 drop with log;'];
+  const db = await bundleStore('esx01.lab', [
+    { hash: '70001', vm: 'a', world: 5001, vnic: 0, rules },
+    { hash: '70002', vm: 'b', world: 5002, vnic: 0, rules },
+  ], []);
+  const items = lintStore(db).shadowedRules.map((i) => [i.filter, i.ruleId, i.kind, i.source?.replace(/^.*\//, '')]);
+  t.deepEqual(items, [
+    ['nic-5001-eth0-vmware-sfw.2', 3002, 'shadowed', 'vsipioctl-getrules.txt:5'],
+    ['nic-5002-eth0-vmware-sfw.2', 3002, 'shadowed', 'vsipioctl-getrules.txt:17'],
+  ]);
 });

@@ -69,7 +69,8 @@ export function auditCommand(ctx: CliContext): CommandModule<object, Args> {
       // Without --db the store is throw-away, but a temporary file rather than RAM: an in-memory
       // store of a few million events would hold all of them (memory must stay flat as input grows)
       const scratch = argv.db === undefined ? mkdtempSync(join(tmpdir(), 'dfwsim-audit-')) : null;
-      const db = open(scratch !== null ? join(scratch, 'audit.db') : (argv.db as string));
+      const storePath = scratch !== null ? join(scratch, 'audit.db') : (argv.db as string);
+      const db = open(storePath);
       try {
         if (paths.length > 0) {
           const b = bar(ctx, 'ingest   [{bar}] {percentage}% | {value}/{total} bytes | {eta}s left');
@@ -92,7 +93,7 @@ export function auditCommand(ctx: CliContext): CommandModule<object, Args> {
         }
         const b = bar(ctx, 'analyse  [{bar}] {value}/{total} | {step}');
         b?.start(AUDIT_STEPS.length, 0, { step: '' });
-        const report = runAudit(db, { limit, windowMs: Math.round(windowSeconds * 1000), ruleLimits, onStep: (i, name) => b?.update(i, { step: name }) });
+        const report = await runAudit(db, { limit, windowMs: Math.round(windowSeconds * 1000), ruleLimits, storePath: storePath === ':memory:' ? null : storePath, onStep: (i, name) => b?.update(i, { step: name }) });
         b?.update(AUDIT_STEPS.length, { step: 'done' });
         b?.stop();
         const text = renderAudit(report, format);
