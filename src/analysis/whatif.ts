@@ -110,13 +110,63 @@ const denied = (v: Verdict | null) => v === 'drop' || v === 'reject';
 /** How long a REJECT is remembered to settle whether the records it caused still happen (2x the replay's consequence window). */
 const CAUSE_MEMORY_MS = 2000;
 
+/** Options of `whatif`. */
+export interface WhatifOptions extends Omit<ReplayOptions, 'excluded' | 'owners'> {
+  /**
+   * feed the `after` replayer only the filters whose outcome can differ (default true); false:
+   * both replayers take every record (the reference the incremental path must equal)
+   */
+  incremental?: boolean;
+}
+
+/** The filters whose rules or exclusion differ between the two sides (by compiled identity: unchanged filters keep their compiled form). */
+export function changedFilters(before: WhatifScenario, after: WhatifScenario): Set<string> {
+  const out = new Set<string>();
+  for (const k of new Set([...before.filters.keys(), ...after.filters.keys()])) if (before.filters.get(k)?.compiled !== after.filters.get(k)?.compiled) out.add(k);
+  const bx = new Set(before.excluded);
+  const ax = new Set(after.excluded);
+  for (const k of bx) if (!ax.has(k)) out.add(k);
+  for (const k of ax) if (!bx.has(k)) out.add(k);
+  return out;
+}
+
 /**
  * Replays the stored events under `before` and `after` in one pass and collects the changes.
  * Memory: the two replayers' per-filter state plus one entry per changed flow.
+ *
+ * Incremental (default): each filter has its own rule and connection tables; the only state
+ * one filter's records change in another is a REJECT's response injected into the sender's
+ * filter (dfw-stateful.md steps 9, 11: an RST closes the sender's state). So the `after`
+ * replayer takes only the records of the "affected" filters: those the change edits, and
+ * every filter an affected filter's REJECT response reaches (in either replay), from that
+ * moment on, continuing a copy of its `before` state (until then the two are equal). An
+ * unaffected filter's REJECT into an affected one is applied to both replayers. Every other
+ * record has the same outcome in both replays; only whether its causing REJECT still happens
+ * is looked up (the cause may be on another filter of the host).
  */
-export function whatif(db: Db, query: EventStreamQuery, before: WhatifScenario, after: WhatifScenario, owners: OwnerLookup, opts: Omit<ReplayOptions, 'excluded' | 'owners'> = {}): WhatifResult {
-  const rb = new Replayer(compiledOnly(before.filters), owners, { ...opts, excluded: before.excluded });
-  const ra = new Replayer(compiledOnly(after.filters), owners, { ...opts, excluded: after.excluded });
+export function whatif(db: Db, query: EventStreamQuery, before: WhatifScenario, after: WhatifScenario, owners: OwnerLookup, opts: WhatifOptions = {}): WhatifResult {
+  const { incremental = true, ...replayOpts } = opts;
+  const rb = new Replayer(compiledOnly(before.filters), owners, { ...replayOpts, excluded: before.excluded });
+  const ra = new Replayer(compiledOnly(after.filters), owners, { ...replayOpts, excluded: after.excluded });
+  const affected = changedFilters(before, after);
+  const join = (hash: string) => {
+    const snap = rb.exportFilter(hash);
+    if (snap !== null) ra.adoptFilter(snap);
+    affected.add(hash);
+  };
+  if (incremental) {
+    // called before the target's state is touched: `rb` has not applied this injection yet
+    rb.onInject = (from, to, replicate) => {
+      if (affected.has(from)) {
+        if (!affected.has(to)) join(to);
+      } else if (affected.has(to)) replicate(ra);
+    };
+    // `ra` runs affected filters only; `rb` has already replayed this record, but a target it
+    // did not inject into (else it would be affected already) is as it was before the record
+    ra.onInject = (_from, to) => {
+      if (!affected.has(to)) join(to);
+    };
+  }
   const changes = new Map<string, WhatifChange>();
   // REJECTs of `before` that sent a response -> does `after` still send it (bounded by time)
   const recentRejects = new Map<number, { t: number; stillSent: boolean }>();
@@ -127,17 +177,20 @@ export function whatif(db: Db, query: EventStreamQuery, before: WhatifScenario, 
   for (const e of streamEventsByHostTime(db, { ...query, dfwOnly: true })) {
     events++;
     const b = rb.push(e);
-    const a = ra.push(e);
-    const t = e.tsMs ?? 0;
-    if (b.synthetic !== null) recentRejects.set(e.id, { t, stillSent: a.synthetic !== null });
+    const t = rb.clock;
+    // an unaffected filter: same state, same rules in both replays, hence the same result
+    const a = !incremental || affected.has(b.filterHash) ? ra.pushAt(e, t) : b;
+    const te = e.tsMs ?? 0;
+    if (b.synthetic !== null) recentRejects.set(e.id, { t: te, stillSent: a.synthetic !== null });
     if (++sinceTrim >= 4096) {
       sinceTrim = 0;
-      for (const [id, x] of recentRejects) if (t - x.t > CAUSE_MEMORY_MS) recentRejects.delete(id);
+      for (const [id, x] of recentRejects) if (te - x.t > CAUSE_MEMORY_MS) recentRejects.delete(id);
     }
-    const ob = outcome(b);
-    const oa = outcome(a);
     const cause = b.causedBy !== null ? recentRejects.get(b.causedBy) : undefined;
     const causeRemoved = cause !== undefined && !cause.stillSent;
+    if (a === b && !causeRemoved) continue;
+    const ob = outcome(b);
+    const oa = a === b ? ob : outcome(a);
     const verdictChanged = ob.verdict !== oa.verdict;
     const ruleChanged = ob.ruleId !== oa.ruleId || ob.ruleset !== oa.ruleset;
     if (!causeRemoved && !verdictChanged && !ruleChanged) continue;

@@ -108,6 +108,18 @@ export class ConnTable {
     private readonly keepSessions = true,
   ) {}
 
+  /**
+   * A deep copy (states and their sessions; tombstones are never changed in place). Sessions
+   * already ended are not copied: the copy continues the live table.
+   */
+  clone(): ConnTable {
+    const c = new ConnTable(this.filterHash, this.timers, this.keepSessions);
+    for (const [k, s] of this.states) c.states.set(k, { ...s, session: { ...s.session, eventIds: [...s.session.eventIds] } });
+    for (const [k, t] of this.tombs) c.tombs.set(k, t);
+    if (this.keepSessions) for (const s of c.states.values()) c.sessions.push(s.session);
+    return c;
+  }
+
   /** live states (for tests and memory checks) */
   get size(): number {
     return this.states.size + this.tombs.size;

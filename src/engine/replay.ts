@@ -220,6 +220,11 @@ function emptyAgreements(): Record<ReplayAgreement, number> {
   return { reproduced: 0, drift: 0, 'state-hit': 0, 'state-uncertain': 0, 'no-rules': 0, excluded: 0 };
 }
 
+/** One filter's replay state, copied out of a Replayer (`exportFilter`). */
+export interface FilterSnapshot {
+  readonly ctx: FilterCtx;
+}
+
 /** How to find the filter of the VM that owns an address on a host (REJECT injection, step 11). */
 export type OwnerLookup = ReadonlyMap<string, string> | { ownerOf(host: string | null, ip: string): string | null };
 
@@ -263,6 +268,13 @@ export class Replayer {
   private readonly ctxs = new Map<string, FilterCtx>();
   private readonly rejectsByHost = new Map<string, RejectMark[]>();
   private lastT = 0;
+  /**
+   * Called when a REJECT's response is about to be injected into another filter (step 11),
+   * before that filter's state is touched; `replicate` applies the same injection to another
+   * replayer. whatif uses it to keep a second replayer exact while feeding it only the filters
+   * whose outcome can differ.
+   */
+  onInject: ((from: string, to: string, replicate: (other: Replayer) => void) => void) | null = null;
 
   constructor(
     private readonly filters: FilterLookup,
@@ -317,7 +329,19 @@ export class Replayer {
    * a line without a time takes the time of the line before it (it was appended in order).
    */
   push(e: ReplayInput): ReplayEventResult {
-    const t = e.tsMs ?? this.lastT;
+    return this.pushAt(e, e.tsMs ?? this.lastT);
+  }
+
+  /** The log time of the latest event pushed (what a following line without a time takes). */
+  get clock(): number {
+    return this.lastT;
+  }
+
+  /**
+   * `push` with the event's time given: a replay fed a subset of a stream (whatif's second
+   * replayer) takes the time a line without one has in the whole stream.
+   */
+  pushAt(e: ReplayInput, t: number): ReplayEventResult {
     this.lastT = t;
     const host = e.host ?? '';
     let rejects = this.rejectsByHost.get(host);
@@ -499,7 +523,7 @@ export class Replayer {
     // 9 + 11. REJECT: synthetic response toward the sender
     let synthetic: SyntheticPacket | null = null;
     if (rejectApplies && walk.rejectSends !== null && walk.rejectSends !== 'none') {
-      synthetic = this.rejectPacket(ctx, flow, direction, walk.rejectSends, t, host);
+      synthetic = this.rejectPacket(ctx.hash, ctx.host, flow, direction, walk.rejectSends, t, host);
       ctx.summary.rejectsSent++;
       rejects.push({ eventId: e.id, host, tMs: t, proto: flow.protocol, pair: connection });
     } else if (rejectApplies) {
@@ -524,7 +548,7 @@ export class Replayer {
   }
 
   /** Build the REJECT response and inject it into the sender's filter (steps 9, 11). */
-  private rejectPacket(ctx: FilterCtx, flow: Flow, direction: 'IN' | 'OUT', sends: 'tcp-rst' | 'icmp-unreachable', t: number, host: string): SyntheticPacket {
+  private rejectPacket(fromHash: string, fromHost: string | null, flow: Flow, direction: 'IN' | 'OUT', sends: 'tcp-rst' | 'icmp-unreachable', t: number, host: string): SyntheticPacket {
     const notes: string[] = [];
     const v6 = flow.af === 'inet6';
     const out: Flow =
@@ -536,7 +560,7 @@ export class Replayer {
           { af: flow.af, protocol: v6 ? 58 : 1, src: flow.dst, dst: flow.src, srcPort: null, dstPort: null, tcpFlags: null, icmpType: v6 ? 1 : 3, icmpCode: v6 ? 1 : 13 };
     if (sends === 'icmp-unreachable') notes.push('ICMP code and source address assumed (admin-prohibited, from the rejected destination) [unverified]');
     notes.push('the generated packet is not logged (dfw-stateful.md §4.2 [unknown])');
-    const synth: SyntheticPacket = { kind: sends, flow: out, fromFilter: ctx.hash, injectedInto: null, decision: null, closedState: null, notes };
+    const synth: SyntheticPacket = { kind: sends, flow: out, fromFilter: fromHash, injectedInto: null, decision: null, closedState: null, notes };
     if (direction === 'OUT') {
       notes.push('the rejected packet was leaving the VM: the response is delivered straight back into it');
       return synth;
@@ -547,11 +571,12 @@ export class Replayer {
       return synth;
     }
     if (this.opts.owners === undefined) notes.push(`sender's filter ${owner} inferred from the logs (it logs traffic of ${flow.src})`);
-    if (owner === ctx.hash) {
+    if (owner === fromHash) {
       notes.push('the sender owns this filter: not injected again');
       return synth;
     }
-    const target = this.ctxOf(owner, ctx.host);
+    this.onInject?.(fromHash, owner, (other) => other.injectResponse(fromHash, fromHost, flow, direction, sends, t, host));
+    const target = this.ctxOf(owner, fromHost);
     synth.injectedInto = owner;
     if (target.excluded) {
       synth.decision = infoDecision('excluded', 'allow', `filter ${owner} is excluded: the response passes`, null);
@@ -582,6 +607,40 @@ export class Replayer {
     // no state on the sender's filter: the response walks its rules (it creates no state: RST / ICMP error)
     synth.decision = evaluate(target.compiled, out, 'IN', { generation: target.gen, trace: this.traceMode });
     return synth;
+  }
+
+  /** Inject a REJECT's response that another replayer's filter `fromHash` sent at `t` (see `onInject`). */
+  private injectResponse(fromHash: string, fromHost: string | null, flow: Flow, direction: 'IN' | 'OUT', sends: 'tcp-rst' | 'icmp-unreachable', t: number, host: string): void {
+    this.lastT = t;
+    this.rejectPacket(fromHash, fromHost, flow, direction, sends, t, host);
+  }
+
+  /** A deep copy of one filter's replay state (null when the filter was not seen yet), for `adoptFilter` of another replayer. */
+  exportFilter(hash: string): FilterSnapshot | null {
+    const c = this.ctxs.get(hash);
+    if (c === undefined) return null;
+    return {
+      ctx: {
+        ...c,
+        table: c.table.clone(),
+        summary: { ...c.summary, byAgreement: { ...c.summary.byAgreement }, sessions: [], ruleHits: [] },
+        hits: new Map([...c.hits].map(([k, h]) => [k, { ...h }])),
+        inTuples: new Map(c.inTuples),
+      },
+    };
+  }
+
+  /**
+   * Take over a filter's state from another replayer at the same point of the same stream:
+   * from here on this replayer continues it. The filter must have the same rules and exclusion
+   * here as there (its state would differ otherwise).
+   */
+  adoptFilter(snapshot: FilterSnapshot): void {
+    const c = snapshot.ctx;
+    const compiled = this.filters.get(c.hash) ?? null;
+    if (compiled !== c.compiled || this.excluded.has(c.hash) !== c.excluded) throw new Error(`adoptFilter: filter ${c.hash} has other rules or exclusion here`);
+    if (this.ctxs.has(c.hash)) throw new Error(`adoptFilter: filter ${c.hash} is already replayed here`);
+    this.ctxs.set(c.hash, c);
   }
 
   /** Per-filter summaries (in first-seen order) and the run's notes. */
