@@ -224,3 +224,21 @@ export function rangeSetSize(set: IpRangeSet): number {
 export function formatIpv4(v: number): string {
   return `${Math.floor(v / 16777216) % 256}.${Math.floor(v / 65536) % 256}.${Math.floor(v / 256) % 256}.${v % 256}`;
 }
+
+/** The fewest aligned IPv4 blocks that cover [lo, hi] exactly, as (base, prefix length) pairs. */
+export function ipv4RangeBlocks(lo: number, hi: number): { base: number; len: number }[] {
+  const out: { base: number; len: number }[] = [];
+  let cur = lo;
+  while (cur <= hi) {
+    let size = 1;
+    let len = 32;
+    // grow the block while it stays aligned and inside the range
+    while (len > 0 && cur % (size * 2) === 0 && cur + size * 2 - 1 <= hi) {
+      size *= 2;
+      len--;
+    }
+    out.push({ base: cur, len });
+    cur += size;
+  }
+  return out;
+}

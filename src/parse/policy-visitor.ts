@@ -50,7 +50,7 @@ import {
 } from '../model/policy.js';
 import type { PortRange, RealizedAction } from '../model/rule.js';
 import type { SourceSpan } from '../model/source-span.js';
-import { formatIpv4, parseIp, parseIpEntry, type IpAddr, type IpRange } from '../net/ip.js';
+import { formatIpv4, ipv4RangeBlocks, parseIp, parseIpEntry, type IpAddr, type IpRange } from '../net/ip.js';
 import { protocolNumber } from '../net/protocols.js';
 import { ruleStatementFields, type RuleStatementFields } from './getrules-visitor.js';
 import { lexDiagnostics, parseErrorDiagnostic, structuredErrors } from './policy-diagnostics.js';
@@ -1078,20 +1078,7 @@ function inRange(r: IpRange, ip: IpAddr): boolean {
 
 /** The fewest CIDRs that cover [lo, hi] exactly (IPv4). */
 function rangeToCidrs(lo: number, hi: number): string[] {
-  const out: string[] = [];
-  let cur = lo;
-  while (cur <= hi) {
-    let size = 1;
-    let len = 32;
-    // grow the block while it stays aligned and inside the range
-    while (len > 0 && cur % (size * 2) === 0 && cur + size * 2 - 1 <= hi) {
-      size *= 2;
-      len--;
-    }
-    out.push(`${formatIpv4(cur)}/${len}`);
-    cur += size;
-  }
-  return out;
+  return ipv4RangeBlocks(lo, hi).map((b) => `${formatIpv4(b.base)}/${b.len}`);
 }
 
 /** A hint for the two usual mistakes: an octet over 255 and a prefix over 32. */

@@ -7,7 +7,7 @@
 import type { Group, Peer, Policy } from '../model/policy.js';
 import type { AddrSetEntry } from '../model/rule.js';
 import type { DfwFilter, DfwPolicyDocument, DfwRuleStatement } from '../parse/policy-visitor.js';
-import { formatIpv4, parseIpEntry, type IpRange } from '../net/ip.js';
+import { formatIpv4, ipv4RangeBlocks, parseIpEntry, type IpRange } from '../net/ip.js';
 
 /** Filter ids of the document, or every filter (`any`). */
 export type FilterScope = ReadonlySet<string> | 'all';
@@ -158,19 +158,7 @@ function blockEntries(cidr: string, except: readonly string[]): AddrsetContent {
 
 /** The fewest CIDRs covering [lo, hi] exactly; a single address prints without `/32`, as getaddrsets does. */
 function rangeToCidrs(lo: number, hi: number): string[] {
-  const out: string[] = [];
-  let cur = lo;
-  while (cur <= hi) {
-    let size = 1;
-    let len = 32;
-    while (len > 0 && cur % (size * 2) === 0 && cur + size * 2 - 1 <= hi) {
-      size *= 2;
-      len--;
-    }
-    out.push(len === 32 ? formatIpv4(cur) : `${formatIpv4(cur)}/${len}`);
-    cur += size;
-  }
-  return out;
+  return ipv4RangeBlocks(lo, hi).map((b) => (b.len === 32 ? formatIpv4(b.base) : `${formatIpv4(b.base)}/${b.len}`));
 }
 
 function dedupe(entries: AddrSetEntry[]): AddrSetEntry[] {
