@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { DiagnosticCode } from '../model/diagnostics.js';
 import { EventBatchReader } from '../model/event-batch.js';
-import { parseVsipCaptureLines, type CaptureLine } from '../parse/vsipioctl-capture.js';
+import { VsipCaptureReader, type CaptureLine } from '../parse/vsipioctl-capture.js';
 import { withLineGrammars } from '../parse/vsip-line-reader.js';
 import { beginBulkWrite, endBulkWrite, type Db } from '../store/open.js';
 import { prepareEventInserts, insertEventBatch } from '../store/events-repo.js';
@@ -17,11 +17,12 @@ import {
   prepareRejectedInsert,
   prepareSourceProgress,
 } from '../store/sources-repo.js';
-import { saveFilters, saveGetaddrsets, saveGetrules } from '../store/realized-repo.js';
+import { saveFilters } from '../store/realized-repo.js';
+import { RealizedWriter } from '../store/realized-writer.js';
 import { expandInputs, storePaths } from './walk.js';
 import { hostFromBundlePath } from './host.js';
 import { readHead, sniffFormat, type InputFormat } from './sniff.js';
-import { readLines } from './read-lines.js';
+import { isGzipFile, readLines, readLinesSync, type LineSink } from './read-lines.js';
 import type { ParseRequest } from './parse-log.js';
 import { mayUseWorker, ParsePipeline, parseInWorker, type ParseWhere } from './parse-pipeline.js';
 
@@ -356,6 +357,13 @@ async function ingestLog(
   }
 }
 
+/**
+ * A vsipioctl capture, read in one pass as a stream: rulesets, rules and address sets are written
+ * as they are read (realized-writer.ts), so a big getrules output is never held whole, all in one
+ * transaction with the filters, the rejected lines and the source's progress. A failure leaves
+ * nothing behind; a line that needs the chevrotain grammar rolls the transaction back and the
+ * capture is read again with the grammar loaded (withLineGrammars).
+ */
 async function ingestCapture(
   db: Db,
   f: { path: string; shownAs: string },
@@ -365,42 +373,73 @@ async function ingestCapture(
   problems: IngestProblem[],
   samples: RejectedSample[],
 ): Promise<void> {
-  // the capture's lines with their offsets, built as they are read (one object per line)
-  const lines: CaptureLine[] = [];
-  let offset = 0;
-  const read = await readLines(f.path, {
-    line: (text, line) => {
-      lines.push({ text, offset, line });
-      offset += text.length + 1;
-    },
-    tooLong: (text, line, length) => {
-      lines.push({ text, offset, line, tooLong: length });
-      offset += length + 1;
-    },
-  });
-  // chevrotain is loaded only if a line is beyond the fast scanner (vsip-line-reader.ts)
-  const parsed = await withLineGrammars(() => parseVsipCaptureLines(lines, f.shownAs));
-  const account = parsed.value.accounting;
-  const reject = prepareRejectedInsert(db);
-  db.transaction(() => {
-    const filters = parsed.value.filters.map((x) => ({ ...x, host: x.host ?? host }));
-    saveFilters(db, sourceId, filters);
-    summary.filters = filters.length;
-    for (const doc of parsed.value.getrules) summary.rules += saveGetrules(db, sourceId, doc);
-    for (const doc of parsed.value.getaddrsets) summary.addrsets += saveGetaddrsets(db, sourceId, doc);
-    // one row per rejected line: a line with several errors is one line (its reason lists them)
-    for (const r of account.rejected) {
-      reject(sourceId, r.line, r.col, r.code, r.reason, r.raw);
-      if (samples.length < REJECTED_SHOWN) samples.push({ path: f.shownAs, line: r.line, col: r.col, code: r.code, reason: r.reason });
+  const gzipError = await withLineGrammars(async () => {
+    db.exec('BEGIN');
+    try {
+      const r = await streamCapture(db, f, sourceId, host, summary, samples);
+      db.exec('COMMIT');
+      return r;
+    } finally {
+      if (db.inTransaction) db.exec('ROLLBACK');
     }
-    summary.lines = account.lines;
-    summary.records = account.records;
-    summary.skipped = account.skipped;
-    summary.rejected = account.rejected.length;
-    prepareSourceProgress(db)(sourceId, summary.lines, 0, summary.skipped, summary.rejected);
-  })();
-  if (read.gzipError) {
+  });
+  if (gzipError !== null) {
     problems.push({ path: f.shownAs, line: summary.lines, col: 0, code: 'input/truncated-gzip', fatal: true,
-      message: `compressed data is damaged (${read.gzipError}); the text before the damage was parsed` });
+      message: `compressed data is damaged (${gzipError}); the text before the damage was parsed` });
   }
+}
+
+/** The inside of {@link ingestCapture}'s transaction; returns the gzip error, if any. */
+async function streamCapture(
+  db: Db,
+  f: { path: string; shownAs: string },
+  sourceId: number,
+  host: string | null,
+  summary: FileSummary,
+  samples: RejectedSample[],
+): Promise<string | null> {
+  const writer = new RealizedWriter(db, sourceId);
+  const capture = new VsipCaptureReader(f.shownAs, writer);
+  let offset = 0;
+  // An error inside the reader's callbacks (a line that needs the grammar, a failed insert) is kept
+  // and thrown once the file is read: readLines would take it for damaged gzip data.
+  let failure: { error: unknown } | null = null;
+  const push = (l: CaptureLine, length: number) => {
+    offset += length + 1;
+    if (failure !== null) return;
+    try {
+      capture.push(l);
+    } catch (error) {
+      failure = { error };
+    }
+  };
+  const sink: LineSink = {
+    line: (text, line) => push({ text, offset, line }, text.length),
+    tooLong: (text, line, length) => push({ text, offset, line, tooLong: length }, length),
+  };
+  // a plain capture is read synchronously (it is read whole anyway); a .gz through the stream,
+  // which keeps the text before damaged data
+  const gzipError = isGzipFile(f.path) ? (await readLines(f.path, sink)).gzipError : (readLinesSync(f.path, sink), null);
+  if (failure !== null) throw (failure as { error: unknown }).error;
+  const { accounting: account, filters: found } = capture.end().value;
+  const filters = found.map((x) => ({ ...x, host: x.host ?? host }));
+  saveFilters(db, sourceId, filters);
+  // one row per rejected line: a line with several errors is one line (its reason lists them)
+  const reject = prepareRejectedInsert(db);
+  const shown: RejectedSample[] = [];
+  for (const r of account.rejected) {
+    reject(sourceId, r.line, r.col, r.code, r.reason, r.raw);
+    if (samples.length + shown.length < REJECTED_SHOWN) shown.push({ path: f.shownAs, line: r.line, col: r.col, code: r.code, reason: r.reason });
+  }
+  prepareSourceProgress(db)(sourceId, account.lines, 0, account.skipped, account.rejected.length);
+  // the summary only once nothing can fail (a failed read is read again, from the start)
+  samples.push(...shown);
+  summary.filters = filters.length;
+  summary.rules = writer.rules;
+  summary.addrsets = writer.addrsets;
+  summary.lines = account.lines;
+  summary.records = account.records;
+  summary.skipped = account.skipped;
+  summary.rejected = account.rejected.length;
+  return gzipError;
 }

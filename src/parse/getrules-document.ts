@@ -11,6 +11,7 @@
  * 3. A small state machine assembles rulesets, sections and the 0-based evaluation index.
  */
 import { DiagnosticCode, type Diagnostic, type ParseResult } from '../model/diagnostics.js';
+import type { GetrulesSink } from '../model/realized-sink.js';
 import type { GetrulesDocument, RealizedRule, Ruleset } from '../model/rule.js';
 import type { SourceSpan } from '../model/source-span.js';
 import { looksFlattened, parsePrompt, type SourceLine } from './getrules-prompt.js';
@@ -32,41 +33,84 @@ const UNDERSCORED = /^\s*(?:#_internal_#_)?rule_\d+_at_\d+_/;
  * back as diagnostics. `read` is the line reader (tests pass the grammar alone).
  */
 export function parseGetrulesLines(lines: SourceLine[], file: string, read: GetrulesLineReader = readGetrulesLine): ParseResult<GetrulesDocument> {
-  const diagnostics: Diagnostic[] = [];
-  const doc: GetrulesDocument = { filter: null, rulesets: [] };
-  const b = new Builder(doc, diagnostics, file, read);
-  let warnedUnderscore = false;
+  const doc = new GetrulesDocumentSink();
+  const reader = new GetrulesReader(file, doc, read);
+  for (const line of lines) reader.push(line);
+  reader.end();
+  return { value: doc.doc, diagnostics: reader.diagnostics };
+}
 
-  for (const src of lines) {
+/** Collects what a {@link GetrulesReader} reads into a GetrulesDocument. */
+export class GetrulesDocumentSink implements GetrulesSink {
+  readonly doc: GetrulesDocument = { filter: null, rulesets: [] };
+
+  open(set: Ruleset): void {
+    this.doc.rulesets.push(set);
+  }
+  rule(set: Ruleset, rule: RealizedRule): void {
+    set.rules.push(rule);
+  }
+  close(): void {}
+  end(filter: string | null): void {
+    this.doc.filter = filter;
+  }
+}
+
+/**
+ * One getrules output read line by line (a capture's block as it is read), its rulesets and rules
+ * handed to `sink` as they complete; nothing is kept here but the ruleset being read.
+ */
+export class GetrulesReader {
+  readonly diagnostics: Diagnostic[] = [];
+  private filter: string | null = null;
+  private warnedUnderscore = false;
+  private last: SourceLine | undefined;
+  private readonly b: Builder;
+
+  constructor(
+    private readonly file: string,
+    private readonly sink: GetrulesSink,
+    read: GetrulesLineReader = readGetrulesLine,
+  ) {
+    this.b = new Builder(sink, this.diagnostics, file, read);
+  }
+
+  push(src: SourceLine): void {
+    this.last = src;
     let line = src;
     const prompt = parsePrompt(line.text);
     if (prompt !== null) {
-      if (doc.filter === null && prompt.filter !== null) doc.filter = prompt.filter;
+      if (this.filter === null && prompt.filter !== null) this.filter = prompt.filter;
+      this.b.filter = this.filter;
       // A prompt followed by the whole output on the same line: the flattened corpus capture.
-      if (looksFlattened(prompt.command)) diagnostics.push(flattened(line, file));
-      continue;
+      if (looksFlattened(prompt.command)) this.diagnostics.push(flattened(line, this.file));
+      return;
     }
-    if (line.text.trim() === '') continue;
+    if (line.text.trim() === '') return;
     if (looksFlattened(line.text)) {
-      diagnostics.push(flattened(line, file));
-      continue;
+      this.diagnostics.push(flattened(line, this.file));
+      return;
     }
     if (UNDERSCORED.test(line.text)) {
       // PowerNSX quoted rule lines inside an error message with every blank as `_` (powernsx #466).
       line = { ...line, text: line.text.replace(/_/g, ' ') };
-      if (!warnedUnderscore) {
-        warnedUnderscore = true;
-        diagnostics.push({
-          code: DiagnosticCode.Unverified, severity: 'warning', span: lineSpanOf(line, file),
+      if (!this.warnedUnderscore) {
+        this.warnedUnderscore = true;
+        this.diagnostics.push({
+          code: DiagnosticCode.Unverified, severity: 'warning', span: lineSpanOf(line, this.file),
           message: "rule lines with '_' for every blank (PowerNSX error text): read with blanks; names holding '_' would be altered",
           text: src.text.trim(),
         });
       }
     }
-    b.line(line);
+    this.b.line(line);
   }
-  b.finish(lines[lines.length - 1]);
-  return { value: doc, diagnostics };
+
+  /** The output is over (the last line pushed ends an unclosed ruleset's span). */
+  end(): void {
+    this.b.finish(this.last);
+    this.sink.end(this.filter);
+  }
 }
 
 function flattened(line: SourceLine, file: string): Diagnostic {
@@ -86,11 +130,15 @@ function lineSpanOf(line: SourceLine, file: string): SourceSpan {
 
 /** Assembles rulesets from classified lines. */
 class Builder {
+  /** the output's filter so far (its prompt comes first) */
+  filter: string | null = null;
   private current: Ruleset | null = null;
+  /** rules of the current ruleset so far: the next one's 0-based index */
+  private count = 0;
   private section: string | null = null;
 
   constructor(
-    private readonly doc: GetrulesDocument,
+    private readonly sink: GetrulesSink,
     private readonly diagnostics: Diagnostic[],
     private readonly file: string,
     private readonly read: GetrulesLineReader,
@@ -121,7 +169,20 @@ class Builder {
       });
       this.current.span.length = last.offset + last.text.length - this.current.span.offset;
     }
+    this.leave();
+  }
+
+  /** The current ruleset (if any) is over: it goes to the sink as it is now. */
+  private leave(): void {
+    if (this.current !== null) this.sink.close(this.current);
     this.current = null;
+  }
+
+  private enter(set: Ruleset): void {
+    this.current = set;
+    this.count = 0;
+    this.section = null;
+    this.sink.open(set, this.filter);
   }
 
   private open(name: string, line: SourceLine, col0: number): void {
@@ -132,7 +193,8 @@ class Builder {
         text: line.text.trim(),
       });
     }
-    this.current = {
+    this.leave();
+    this.enter({
       name,
       // `_L2` rulesets are Ethernet (reference 4.1).
       layer: /_L2$/.test(name) ? 'L2' : 'L3',
@@ -140,9 +202,7 @@ class Builder {
       realizationTime: null,
       rules: [],
       span: { file: this.file, offset: line.offset + col0, line: line.line, column: col0 + 1, length: line.text.length - col0 },
-    };
-    this.section = null;
-    this.doc.rulesets.push(this.current);
+    });
   }
 
   private close(line: SourceLine): void {
@@ -152,11 +212,11 @@ class Builder {
         message: "'}' with no open ruleset: ignored",
         text: line.text.trim(),
       });
-      this.current = null;
+      this.leave();
       return;
     }
     this.current.span.length = line.offset + line.text.trimEnd().length - this.current.span.offset;
-    this.current = null;
+    this.leave();
     this.section = null;
   }
 
@@ -201,16 +261,14 @@ class Builder {
         generation: null, realizationTime: null, rules: [],
         span: { file: this.file, offset: line.offset, line: line.line, column: 1, length: 0 },
       };
-      this.current = rs;
-      this.section = null;
-      this.doc.rulesets.push(rs);
+      this.enter(rs);
       this.diagnostics.push({
         code: DiagnosticCode.Unverified, severity: 'info', span: lineSpanOf(line, this.file),
         message: "rule lines outside any 'ruleset NAME {' block (a fragment): kept in an unnamed ruleset",
         text: line.text.trim(),
       });
     }
-    const index = rs.rules.length;
+    const index = this.count++;
     let position = fields.position;
     if (position === null) {
       this.diagnostics.push({
@@ -231,7 +289,7 @@ class Builder {
       span: { file: this.file, offset: line.offset + start, line: line.line, column: start + 1, length: end - start },
       text: line.text.slice(start, end),
     };
-    rs.rules.push(rule);
+    this.sink.rule(rs, rule);
     if (rs.name === FRAGMENT_RULESET) rs.span.length = line.offset + end - rs.span.offset;
   }
 }

@@ -34,16 +34,17 @@ function loaded(): LineGrammars {
 }
 
 /**
- * Runs a (pure) parse; when a line needed the grammar before it was loaded, loads it and runs the
- * parse again. Most captures never need it, and then chevrotain is never loaded.
+ * Runs a parse that can be run again from the start (a pure one, or one that undoes its writes when
+ * it throws); when a line needed the grammar before it was loaded, loads it and runs the parse
+ * again. Most captures never need it, and then chevrotain is never loaded.
  */
-export async function withLineGrammars<T>(parse: () => T): Promise<T> {
+export async function withLineGrammars<T>(parse: () => T | Promise<T>): Promise<T> {
   try {
-    return parse();
+    return await parse();
   } catch (e) {
     if (!(e instanceof LineGrammarsNotLoaded)) throw e;
     await import('./vsip-line-grammar.js');
-    return parse();
+    return await parse();
   }
 }
 

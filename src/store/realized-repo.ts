@@ -1,8 +1,9 @@
 import type { Filter } from '../model/filter.js';
 import type { AddrSet, GetaddrsetsDocument, GetrulesDocument, PortRange, RealizedRule, Ruleset } from '../model/rule.js';
-import { endpointText, portsText as portsTextOf } from '../model/rule-text.js';
+import { portsText as portsTextOf } from '../model/rule-text.js';
 import type { Db } from './open.js';
-import { decodeRule, encodeMatch, RULE_COLUMNS, type RuleRowValues } from './rule-match.js';
+import { RealizedWriter } from './realized-writer.js';
+import { decodeRule, RULE_COLUMNS, type RuleRowValues } from './rule-match.js';
 
 /** `80`, `49152-65535`, `{67, 68}`; null (any) stays null. */
 export function portsText(p: PortRange[] | null): string | null {
@@ -70,33 +71,28 @@ export function resolveFilterHashes(db: Db, nameOrHash: string): string[] {
   return rows.map((r) => r.hash);
 }
 
-/** Stores one getrules document: its rulesets and every rule line (the row layout: rule-match.ts). */
+/**
+ * Stores one getrules document: its rulesets and every rule line (the row layout: rule-match.ts),
+ * through the writer ingest streams captures with (realized-writer.ts).
+ */
 export function saveGetrules(db: Db, sourceId: number, doc: GetrulesDocument): number {
-  const rs = db.prepare(`INSERT INTO rulesets (source_id, filter_name, name, layer, generation, realization_time, line)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
-  const rule = db.prepare(`INSERT INTO rules (ruleset_id, idx, section, rule_id, position, internal, direction, af,
-    protocol, ethertype, strict, stateless, icmp_type, icmp_code, src, dst, src_ports, dst_ports, action, log, alg, tag,
-    line, col, text, match_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  let n = 0;
+  const w = new RealizedWriter(db, sourceId);
+  const sink = w.getrules();
   for (const set of doc.rulesets) {
-    const id = Number(
-      rs.run(sourceId, doc.filter, set.name, set.layer, set.generation, set.realizationTime, set.span.line).lastInsertRowid,
-    );
-    for (const r of set.rules) {
-      rule.run(id, r.index, r.section, r.ruleId, r.position, r.internal ? 1 : 0, r.direction, r.af, r.protocol,
-        r.ethertype, r.strict ? 1 : 0, r.stateless ? 1 : 0, r.icmpType, r.icmpCode, endpointText(r.src),
-        endpointText(r.dst), portsText(r.srcPorts), portsText(r.dstPorts), r.action, r.log ? 1 : 0, r.alg, r.tag,
-        r.span.line, r.span.column, r.text, encodeMatch(r));
-      n++;
-    }
+    sink.open(set, doc.filter);
+    for (const r of set.rules) sink.rule(set, r);
+    sink.close(set);
   }
-  return n;
+  sink.end(doc.filter);
+  return w.rules;
 }
 
 export function saveGetaddrsets(db: Db, sourceId: number, doc: GetaddrsetsDocument): number {
-  const ins = db.prepare('INSERT INTO addrsets (source_id, filter_name, name, entries_json, line) VALUES (?, ?, ?, ?, ?)');
-  for (const a of doc.addrsets) ins.run(sourceId, doc.filter, a.name, JSON.stringify(a.entries), a.span.line);
-  return doc.addrsets.length;
+  const w = new RealizedWriter(db, sourceId);
+  const sink = w.getaddrsets();
+  for (const a of doc.addrsets) sink.set(a, doc.filter);
+  sink.end(doc.filter);
+  return w.addrsets;
 }
 
 /**

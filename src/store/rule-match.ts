@@ -9,6 +9,20 @@
  * every row): stringifying it, inserting it and committing it took longer than parsing the capture.
  */
 import type { RealizedRule } from '../model/rule.js';
+import { endpointText, portsText } from '../model/rule-text.js';
+
+/** The statement that stores one rule; {@link ruleValues} gives its parameters. */
+export const INSERT_RULE = `INSERT INTO rules (ruleset_id, idx, section, rule_id, position, internal, direction, af,
+    protocol, ethertype, strict, stateless, icmp_type, icmp_code, src, dst, src_ports, dst_ports, action, log, alg, tag,
+    line, col, text, match_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** The parameters of {@link INSERT_RULE} for a rule of the ruleset row `rulesetId`. */
+export function ruleValues(rulesetId: number, r: RealizedRule): unknown[] {
+  return [rulesetId, r.index, r.section, r.ruleId, r.position, r.internal ? 1 : 0, r.direction, r.af, r.protocol,
+    r.ethertype, r.strict ? 1 : 0, r.stateless ? 1 : 0, r.icmpType, r.icmpCode, endpointText(r.src),
+    endpointText(r.dst), r.srcPorts === null ? null : portsText(r.srcPorts), r.dstPorts === null ? null : portsText(r.dstPorts),
+    r.action, r.log ? 1 : 0, r.alg, r.tag, r.span.line, r.span.column, r.text, encodeMatch(r)];
+}
 
 /** The columns of `rules` that {@link decodeRule} reads, in this order, after `match_json`. */
 export const RULE_COLUMNS = `match_json, idx, section, rule_id, position, internal, direction, af, protocol, ethertype,

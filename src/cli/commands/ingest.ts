@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import cliProgress from 'cli-progress';
 import { ingest } from '../../ingest/ingest.js';
 import { INPUT_FORMATS, isInputFormat, type InputFormat } from '../../ingest/sniff.js';
 import { renderIngestSummary } from '../../report/ingest.js';
@@ -38,12 +37,7 @@ export function ingestCommand(ctx: CliContext): CommandModule<object, Args> {
       if (argv['input-format'] !== undefined) input = argv['input-format'] as InputFormat;
 
       const db = open(argv.db);
-      const bar = ctx.io.isTTY
-        ? new cliProgress.SingleBar(
-            { stream: process.stderr, format: 'ingest [{bar}] {percentage}% | {value}/{total} bytes | {eta}s left', etaBuffer: 50 },
-            cliProgress.Presets.shades_classic,
-          )
-        : null;
+      const bar = ctx.io.isTTY ? await progressBar() : null;
       let started = false;
       try {
         const summary = await ingest(db, argv.paths.map((p) => (p === STDIN_ARG ? '-' : p)), {
@@ -73,4 +67,13 @@ export function ingestCommand(ctx: CliContext): CommandModule<object, Args> {
       }
     },
   };
+}
+
+/** The progress bar, on a terminal only: loading cli-progress would cost every other run start-up time. */
+async function progressBar() {
+  const { default: cliProgress } = await import('cli-progress');
+  return new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'ingest [{bar}] {percentage}% | {value}/{total} bytes | {eta}s left', etaBuffer: 50 },
+    cliProgress.Presets.shades_classic,
+  );
 }
