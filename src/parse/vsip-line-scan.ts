@@ -11,7 +11,12 @@
  *   `with {...}` modifiers, `typecode`, `with attribute`, hex ethertypes, values out of range, a
  *   missing `at`) and every error go to the grammar, which also writes the diagnostics.
  *
- * test/parse/vsip-line-scan.test.ts checks that both readers give the same values on every corpus line.
+ * Two tiers: a usual rule line (or `ip A.B.C.D,` entry) is read by one regular expression
+ * ({@link fastRuleLine}, {@link fastAddrsetLine}); any other line by the token walk
+ * ({@link walkGetrulesLine}, {@link walkAddrsetLine}), whose tokens live in arrays reused line after line.
+ *
+ * test/parse/vsip-line-scan.test.ts checks that both readers give the same values on every corpus
+ * line, and that the fast path gives the walk's value on every line it takes.
  */
 import { HEX_NUMBER, INTERNAL_MARKER, IPV4, IPV6, MAC_ADDRESS, RULE_LINE_KEYWORDS, UUID } from '../../grammar/rule-line/patterns.js';
 import type { Endpoint, PortRange, RealizedAction } from '../model/rule.js';
@@ -20,7 +25,7 @@ import type { AddrsetLineValue, GetrulesLineValue } from './vsip-line.js';
 
 /**
  * Token kinds: a keyword is its own word; the rest are shapes and punctuation. The tokens of the
- * line being read are kept in three typed arrays (kind, start, end), reused line after line: a
+ * line being read are kept in three arrays (kinds, starts, ends), reused line after line: a
  * 17,000-rule capture has some 400,000 tokens, and no object is made for any of them.
  */
 type Kind = string;

@@ -5,7 +5,9 @@
  *
  * The file is cut into blocks at prompt lines; a block's kind comes from its prompt's command, or,
  * when the prompt says nothing useful (no prompt, a bare prompt, `| grep`), from its first lines.
- * Each block goes to its parser with the original offsets and line numbers.
+ * Each block goes to its parser with the original offsets and line numbers; getrules and
+ * getaddrsets blocks are read as the lines stream by ({@link VsipCaptureReader}), so ingest writes
+ * their rulesets, rules and sets as it reads them and never holds a whole output.
  */
 import { DiagnosticCode, type Diagnostic, type ParseResult } from '../model/diagnostics.js';
 import type { Filter } from '../model/filter.js';

@@ -14,7 +14,7 @@ import { parseGetrulesLines } from '../../src/parse/getrules.js';
 import { splitLines, type SourceLine } from '../../src/parse/getrules-prompt.js';
 import { grammarAddrsetLine, grammarGetrulesLine } from '../../src/parse/vsip-line-grammar.js';
 import { grammarOnly } from '../../src/parse/vsip-line-reader.js';
-import { scanAddrsetLine, scanGetrulesLine } from '../../src/parse/vsip-line-scan.js';
+import { fastAddrsetLine, fastRuleLine, scanAddrsetLine, scanGetrulesLine, walkAddrsetLine, walkGetrulesLine } from '../../src/parse/vsip-line-scan.js';
 
 const CORPUS = path.resolve(process.cwd(), '../shared/corpus/vsipioctl');
 const FIXTURES = path.resolve(process.cwd(), 'test/fixtures');
@@ -167,4 +167,67 @@ test('regular forms are scanned, with exactly the grammar value', (t) => {
 test('the scanner keyword list is the grammar keyword list', (t) => {
   const grammarWords = ruleLineKeywords.map((k) => String(k.PATTERN).replace(/^\/(\w+)\(.*$/, '$1')).sort();
   t.deepEqual([...RULE_LINE_KEYWORDS].sort(), grammarWords);
+});
+
+/** mulberry32: the same generated lines on every machine. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Rule lines in the printed layout with values at every edge the fast path must hand over:
+ * keywords and UUIDs as names, numbers past their range, IPv4 values the walk splits, modifiers.
+ */
+function generatedRuleLines(n: number): string[] {
+  const r = prng(12);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const names = ['ip-ipset-3', 'tcp', 'TCP', 'ipv6-icmp', '_x', 'x.y-z', 'deadbeef-1111-2222-3333-444455556666', 'deadbeef-1111-2222-3333-44445555666',
+    ...RULE_LINE_KEYWORDS, 'ruleset', 'mac', 'rules'];
+  const nums = ['0', '7', '080', '255', '256', '999', '65535', '65536', '99999', '123456789012345', '1234567890123456'];
+  const ips = ['10.1.1.1', '10.1.1.0/24', '10.1.1.0/33', '999.1.1.1', '10.0.0.1-10.0.0.9', 'fe80::1', '00:50:56:8c:12:a4'];
+  const ep = (): string => { const x = r(); return x < 0.2 ? 'any' : x < 0.3 ? `not ${ep()}` : x < 0.7 ? `addrset ${pick(names)}` : `ip ${pick(ips)}`; };
+  const port = () => (r() < 0.7 ? pick(nums) : `${pick(nums)}-${pick(nums)}`);
+  const ports = () => (r() < 0.5 ? port() : `{${Array.from({ length: 1 + Math.floor(r() * 3) }, port).join(', ')}}`);
+  return Array.from({ length: n }, () => {
+    const mods = Array.from({ length: Math.floor(r() * 3) }, () => ` ${pick(['strict', 'stateless', `icmptype ${pick(nums)}`])}`).join('');
+    const proto = r() < 0.6 ? pick(['tcp', 'udp', 'any', 'ip', 'icmp']) : r() < 0.5 ? pick(names) : pick(nums);
+    return `${pick(['', '  ', '\t'])}${r() < 0.2 ? '# internal # ' : ''}rule ${pick(nums)} at ${pick(nums)} ${pick(['inout', 'in', 'out'])} ` +
+      `${r() < 0.2 ? pick(['inet ', 'inet6 ']) : ''}protocol ${proto}${mods} from ${ep()}${r() < 0.3 ? ` port ${ports()}` : ''} to ${ep()}` +
+      `${r() < 0.6 ? ` port ${ports()}` : ''} ${pick(['accept', 'drop', 'reject', 'punt'])}${r() < 0.4 ? ' with log' : ''}` +
+      `${r() < 0.2 ? ` as ${pick(names)}` : ''}${r() < 0.2 ? ` tag '${pick(['a b', '', 'x;y', '#z'])}'` : ''};${pick(['', ' ', '\t'])}`;
+  });
+}
+
+test('the fast path gives the token walk value for every line it takes, and takes the usual lines', (t) => {
+  const lines = [...CAPTURES.flatMap((f) => linesOf(f).map((l) => l.text)), ...SCANNED, ...HANDED_OVER, ...generatedRuleLines(20_000)];
+  let fast = 0;
+  let handedBack = 0;
+  for (const text of lines) {
+    const r = fastRuleLine(text);
+    if (r !== null) {
+      fast++;
+      t.deepEqual(r, walkGetrulesLine(text), text);
+    } else if (RULE_LINE.test(text) && walkGetrulesLine(text) !== null) handedBack++;
+    const a = fastAddrsetLine(text);
+    if (a !== null) t.deepEqual(a, walkAddrsetLine(text), text);
+  }
+  // the corpus rule lines the walk reads, nearly all by the fast path
+  let corpusRules = 0;
+  let corpusFast = 0;
+  for (const f of CAPTURES) {
+    for (const l of linesOf(f)) {
+      if (!RULE_LINE.test(l.text) || walkGetrulesLine(l.text) === null) continue;
+      corpusRules++;
+      if (fastRuleLine(l.text) !== null) corpusFast++;
+    }
+  }
+  t.true(corpusFast >= 0.9 * corpusRules, `${corpusFast} of ${corpusRules} corpus rule lines by the fast path`);
+  t.true(fast > 1000 && handedBack > 1000, `${fast} fast, ${handedBack} handed back to the walk`);
 });
