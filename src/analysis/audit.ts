@@ -137,9 +137,10 @@ export async function runAudit(db: Db, opts: AuditOptions): Promise<AuditReport>
   const counts = storeCounts(db);
   const inputs = inputsSection(db, counts);
   const names = new Map<string, { name: string | null; vm: string | null; host: string | null }>();
-  for (const f of listFilters(db)) if (f.hash !== null && !names.has(f.hash)) names.set(f.hash, { name: f.name, vm: f.vmName, host: f.host });
+  const filters = listFilters(db);
+  for (const f of filters) if (f.hash !== null && !names.has(f.hash)) names.set(f.hash, { name: f.name, vm: f.vmName, host: f.host });
   const filtersPerHost = new Map<string, number>();
-  for (const f of listFilters(db)) if (f.host !== null) filtersPerHost.set(f.host, (filtersPerHost.get(f.host) ?? 0) + 1);
+  for (const f of filters) if (f.host !== null) filtersPerHost.set(f.host, (filtersPerHost.get(f.host) ?? 0) + 1);
 
   step(1);
   const traffic = trafficSection(db, names as FilterNames, opts.limit);

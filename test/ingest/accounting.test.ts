@@ -11,21 +11,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { ingest, type FileSummary } from '../../src/ingest/ingest.js';
 import { openStore, type Db } from '../../src/store/open.js';
 import { CORPUS, tempDir } from '../helpers/paths.js';
+import { prng } from '../helpers/prng.js';
 
 const FORMAT_DIRS = ['dfwpktlog', 'antrea-np-log', 'vsipioctl'];
 const MUTATIONS_PER_FILE = 4;
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Lines of other formats, the kind that end up in each other's files (bundles, copy and paste). */
 const FOREIGN_LINES = [

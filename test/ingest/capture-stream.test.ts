@@ -20,6 +20,7 @@ import { saveFilters, saveGetaddrsets, saveGetrules } from '../../src/store/real
 import { RealizedWriter } from '../../src/store/realized-writer.js';
 import { insertSource, prepareRejectedInsert } from '../../src/store/sources-repo.js';
 import { CORPUS, tempDir } from '../helpers/paths.js';
+import { prng } from '../helpers/prng.js';
 
 const DIR = join(CORPUS, 'vsipioctl');
 const TABLES = ['filters', 'rulesets', 'rules', 'addrsets', 'rejected_lines'];
@@ -55,17 +56,6 @@ async function streamedPath(path: string): Promise<Db> {
   return db;
 }
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PASTED = ['ruleset mainrs {', '}', '# generation number: 7', '# realization time : 2020-07-13T07:17:45', 'addrset ip-ipset-9 {', 'ip 10.0.0.1,',
   'rule 9 at 1 inout protocol tcp from any to any port 70000 accept;', '[root@esx-01:~] vsipioctl getaddrsets -f nic-9-eth0-vmware-sfw.2', ''];

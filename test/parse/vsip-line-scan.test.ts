@@ -15,6 +15,7 @@ import { splitLines, type SourceLine } from '../../src/parse/getrules-prompt.js'
 import { grammarAddrsetLine, grammarGetrulesLine } from '../../src/parse/vsip-line-grammar.js';
 import { grammarOnly } from '../../src/parse/vsip-line-reader.js';
 import { fastAddrsetLine, fastRuleLine, scanAddrsetLine, scanGetrulesLine, walkAddrsetLine, walkGetrulesLine } from '../../src/parse/vsip-line-scan.js';
+import { prng } from '../helpers/prng.js';
 
 const CORPUS = path.resolve(process.cwd(), '../shared/corpus/vsipioctl');
 const FIXTURES = path.resolve(process.cwd(), 'test/fixtures');
@@ -169,17 +170,6 @@ test('the scanner keyword list is the grammar keyword list', (t) => {
   t.deepEqual([...RULE_LINE_KEYWORDS].sort(), grammarWords);
 });
 
-/** mulberry32: the same generated lines on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Rule lines in the printed layout with values at every edge the fast path must hand over:
