@@ -64,7 +64,7 @@ const lazyStringWidth: Plugin = {
 export async function bundleCli(outDir: string): Promise<string[]> {
   rmSync(outDir, { recursive: true, force: true });
   const result = await build({
-    entryPoints: { dfwsim: 'src/cli/bin.ts', 'parse-worker': 'src/ingest/parse-worker.ts', 'drift-worker': 'src/analysis/drift-worker.ts' },
+    entryPoints: { dfwsim: 'src/cli/bin.ts', 'parse-worker': 'src/ingest/parse-worker.ts', 'audit-rules-worker': 'src/analysis/audit-rules-worker.ts' },
     outdir: outDir,
     bundle: true,
     splitting: true,

@@ -1,14 +1,13 @@
 import type { Db } from '../store/open.js';
 import { buildTrafficCells, eventTimeSpan, rejectedByCode, storeCounts, type RejectedReason, type StoreCounts } from '../store/audit-repo.js';
-import { filterNamesWithRules, listFilters } from '../store/realized-repo.js';
+import { listFilters } from '../store/realized-repo.js';
 import { listSources } from '../store/sources-repo.js';
 import { iso, trafficSection, type FilterNames, type Traffic } from './audit-traffic.js';
-import { findDrift, type DriftReport } from './drift.js';
-import { driftInWorker } from './drift-parallel.js';
+import { ruleSections, type CauseSummary, type RuleSections } from './audit-rules.js';
+import { RulesWorkerOutOfMemory, ruleSectionsInWorker } from './audit-rules-parallel.js';
+import type { DriftReport } from './drift.js';
 import { findDuplicates, type DuplicatesReport } from './duplicates.js';
 import type { Explanation } from './explain.js';
-import { explainContext, explainStore } from './explain-store.js';
-import { lintStore } from './lint.js';
 import type { ShadowItem } from './shadow.js';
 import { DEFAULT_RULE_LIMITS, ruleUsage, type HostRuleCount, type RuleCount, type RuleHitCount, type UnusedRule } from './rule-usage.js';
 
@@ -42,14 +41,7 @@ export interface Inputs {
 /** One explained REJECT/RST connection, in the shape `dfwsim explain --format json` prints. */
 export type AuditExplanation = Explanation;
 
-export interface CauseSummary {
-  kind: string;
-  filter: string | null;
-  ruleId: number | string | null;
-  connections: number;
-  /** the store-wide check of the first fix that resolves it */
-  fix: string | null;
-}
+export type { CauseSummary };
 
 /** A static shadow/redundancy finding: the same items `dfwsim lint --format json` prints (filter by name). */
 export type ShadowedRule = ShadowItem;
@@ -96,10 +88,12 @@ export interface AuditOptions {
   /** duplicate window, ms */
   windowMs: number;
   ruleLimits?: { perFilter: number; perHost: number };
-  /** the store's file: drift's full replay then runs in a worker thread beside the other analyses (null: in-memory, inline) */
+  /** the store's file: the rule sections (explanations, drift, shadowed rules) then run in a worker thread beside the set queries (null: in-memory, inline) */
   storePath?: string | null;
-  /** called as each analysis starts: step index (0-based) of `AUDIT_STEPS` */
-  onStep?: (step: number, name: string) => void;
+  /** the rules worker's heap ceiling, MB (audit-rules-parallel.ts) */
+  rulesHeapMb?: number | undefined;
+  /** called as each analysis starts, with how many had started before it (0-based) and its name (one of `AUDIT_STEPS`) */
+  onStep?: (started: number, name: string) => void;
 }
 
 export const AUDIT_STEPS = ['inputs', 'traffic', 'explanations', 'duplicates', 'rule usage', 'shadowed rules', 'drift'] as const;
@@ -128,10 +122,17 @@ function inputsSection(db: Db, counts: StoreCounts): Inputs {
 }
 
 export async function runAudit(db: Db, opts: AuditOptions): Promise<AuditReport> {
-  const step = (i: number) => opts.onStep?.(i, AUDIT_STEPS[i] as string);
+  let started = 0;
+  const step = (name: string) => opts.onStep?.(started++, name);
   const notes: string[] = [];
 
-  step(0);
+  // the rule sections (explanations, drift, shadowed rules) start at once on the second core,
+  // and read the store beside the set queries that run here meanwhile
+  const parallel = opts.storePath ? ruleSectionsInWorker(opts.storePath, { limit: opts.limit, heapMb: opts.rulesHeapMb, onStep: step }) : null;
+  // a failure in the worker is reported when awaited, not as an unhandled rejection meanwhile
+  parallel?.catch(() => undefined);
+
+  step('inputs');
   // the one scan the traffic, inputs and rule-usage figures are read from
   buildTrafficCells(db);
   const counts = storeCounts(db);
@@ -142,7 +143,7 @@ export async function runAudit(db: Db, opts: AuditOptions): Promise<AuditReport>
   const filtersPerHost = new Map<string, number>();
   for (const f of filters) if (f.host !== null) filtersPerHost.set(f.host, (filtersPerHost.get(f.host) ?? 0) + 1);
 
-  step(1);
+  step('traffic');
   const traffic = trafficSection(db, names as FilterNames, opts.limit);
   const hostEvents = new Map<string, number>();
   for (const h of traffic.byHost) if (h.host !== null) hostEvents.set(h.host, h.events);
@@ -150,53 +151,42 @@ export async function runAudit(db: Db, opts: AuditOptions): Promise<AuditReport>
     .sort()
     .map((host) => ({ host, events: hostEvents.get(host) ?? 0, filters: filtersPerHost.get(host) ?? 0 }));
 
-  const withRules = filterNamesWithRules(db).length > 0;
-  // the one full replay (drift) starts now on the second core; the rest runs here meanwhile
-  const parallelDrift = withRules && opts.storePath ? driftInWorker(opts.storePath) : null;
-  // a failure in the worker is reported when awaited, not as an unhandled rejection meanwhile
-  parallelDrift?.catch(() => undefined);
+  const inline = () => ruleSections(db, { limit: opts.limit, onStep: step });
+  const inlined: RuleSections | null = parallel === null ? inline() : null;
 
-  step(2);
-  const explanations: Explanation[] = [];
-  const causes = new Map<string, CauseSummary>();
-  let connections = 0;
-  const xctx = explainContext(db);
-  explainStore(db, {}, { kind: 'reject-or-reset' }, (x) => {
-    connections++;
-    if (explanations.length < opts.limit) explanations.push(x);
-    const k = `${x.cause.kind}|${x.cause.filter ?? ''}|${x.cause.ruleId ?? ''}`;
-    const c = causes.get(k);
-    if (c) c.connections++;
-    else causes.set(k, { kind: x.cause.kind, filter: x.cause.filter, ruleId: x.cause.ruleId, connections: 1, fix: x.fixes.find((f) => f.effect.resolves)?.command ?? null });
-  }, xctx);
-
-  step(3);
+  step('duplicates');
   const duplicates = findDuplicates(db, { windowMs: opts.windowMs, limit: opts.limit });
 
-  step(4);
+  step('rule usage');
   const usage = ruleUsage(db, opts.ruleLimits ?? DEFAULT_RULE_LIMITS);
   if (usage.silentFilters.length > 0)
     notes.push(`${usage.silentFilters.length} filter(s) with realized rules logged no event in the store; their rules are not counted as unused: ${usage.silentFilters.slice(0, 10).join(', ')}${usage.silentFilters.length > 10 ? ', ...' : ''}`);
   if (counts.rules > 0)
     notes.push(`unused rules: only rules with logging on can be judged (dfwpktlog records only logged rules); ${usage.countedRules} logged rule(s) counted, rules without logging are listed as not-logged`);
 
-  step(5);
-  // one filter at a time, exact union coverage (shadow-realized.ts); the same items as `dfwsim lint`
-  const shadow = lintStore(db);
+  let r: RuleSections;
+  if (inlined !== null) r = inlined;
+  else {
+    try {
+      r = await (parallel as Promise<RuleSections>);
+    } catch (e) {
+      if (!(e instanceof RulesWorkerOutOfMemory)) throw e;
+      notes.push(`explanations, drift and shadowed rules ran on the main thread: ${e.message}`);
+      r = inline();
+    }
+  }
+  const { explanations, connections, drift, causes, shadow } = r;
   const shadowedRules: ShadowedRule[] = shadow.shadowedRules;
   notes.push(...shadow.notes.map((n) => `shadowed rules: ${n}`));
   if (shadow.summary.undetermined > 0) notes.push(`shadowed rules: ${shadow.summary.undetermined} rule(s) fragmented beyond the analysis budget, neither claimed nor cleared`);
-
-  step(6);
-  const drift: DriftReport = parallelDrift !== null ? await parallelDrift : withRules ? findDrift(db) : { compared: 0, drifted: 0, groups: [] };
-  if (!withRules) notes.push('drift: no realized rules in the store (ingest vsipioctl getrules -f output to compare the log with the rules)');
+  if (!r.withRules) notes.push('drift: no realized rules in the store (ingest vsipioctl getrules -f output to compare the log with the rules)');
 
   const byAction = new Map(traffic.byAction.map((a) => [a.action, a.events]));
   const summary: AuditSummary = {
     events: inputs.totals.events,
     denied: (byAction.get('DROP') ?? 0) + (byAction.get('REJECT') ?? 0),
     rejected: byAction.get('REJECT') ?? 0,
-    explanations: { connections, shown: explanations.length, causes: [...causes.values()].sort((a, b) => b.connections - a.connections || a.kind.localeCompare(b.kind)) },
+    explanations: { connections, shown: explanations.length, causes },
     duplicateGroups: duplicates.summary.extraObserverGroups,
     promiscuousSuspects: duplicates.summary.promiscuousSuspects,
     unusedRules: usage.unused.filter((u) => u.status === 'unused').length,
@@ -209,7 +199,7 @@ export async function runAudit(db: Db, opts: AuditOptions): Promise<AuditReport>
   };
   summary.findings = {
     // REJECT records, plus connections an endpoint reset without a DFW REJECT
-    reject: summary.rejected + [...causes.values()].filter((c) => c.kind === 'endpoint-reset').reduce((n, c) => n + c.connections, 0),
+    reject: summary.rejected + causes.filter((c) => c.kind === 'endpoint-reset').reduce((n, c) => n + c.connections, 0),
     shadowed: summary.shadowed,
     drift: summary.driftedEvents,
     duplicate: summary.duplicateGroups,

@@ -2,6 +2,7 @@ import type { ReplayOptions } from '../engine/replay.js';
 import type { Verdict } from '../model/decision.js';
 import type { Db } from '../store/open.js';
 import type { EventStreamQuery } from '../store/events-repo.js';
+import type { LoadedFilter } from './realized.js';
 import { replayStore } from './replay-store.js';
 
 /**
@@ -30,8 +31,8 @@ export interface DriftReport {
 
 const SAMPLES = 5;
 
-/** Streams a replay of the store and collects its drift. */
-export function findDrift(db: Db, query: EventStreamQuery = {}, opts: ReplayOptions = {}): DriftReport {
+/** Streams a replay of the store and collects its drift (`filters`: compiled rules already loaded, else read from the store). */
+export function findDrift(db: Db, query: EventStreamQuery = {}, opts: ReplayOptions = {}, filters?: ReadonlyMap<string, LoadedFilter>): DriftReport {
   const groups = new Map<string, DriftGroup>();
   let compared = 0;
   let drifted = 0;
@@ -56,6 +57,6 @@ export function findDrift(db: Db, query: EventStreamQuery = {}, opts: ReplayOpti
       sampleEvents: [e.id],
       note: r.notes.find((n) => n.startsWith('log says')) ?? r.notes[0] ?? '',
     });
-  });
+  }, filters);
   return { compared, drifted, groups: [...groups.values()].sort((a, b) => b.events - a.events || a.filter.localeCompare(b.filter)) };
 }

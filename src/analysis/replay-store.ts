@@ -8,7 +8,7 @@ import { compiledOnly, loadCompiledFilters, type LoadedFilter } from './realized
 
 /** A replay of the store's events: the filters it used and the per-filter summaries. */
 export interface StoreReplay {
-  filters: Map<string, LoadedFilter>;
+  filters: ReadonlyMap<string, LoadedFilter>;
   summary: ReplaySummary;
 }
 
@@ -21,7 +21,7 @@ export type ReplayVisitor = (r: ReplayEventResult, e: ReplayInput) => void;
  * dropped; only per-filter state is held. Which filter owns an address (to inject a REJECT's
  * response into the sender's filter) comes from `owners`, else from the store's inventory or logs.
  */
-export function replayStore(db: Db, query: EventStreamQuery, opts: ReplayOptions, visit: ReplayVisitor, filters: Map<string, LoadedFilter> = loadCompiledFilters(db)): StoreReplay {
+export function replayStore(db: Db, query: EventStreamQuery, opts: ReplayOptions, visit: ReplayVisitor, filters: ReadonlyMap<string, LoadedFilter> = loadCompiledFilters(db)): StoreReplay {
   const owners: OwnerLookup = opts.owners ?? loadOwnership(db);
   const r = new Replayer(compiledOnly(filters), owners, opts);
   for (const e of streamEventsByHostTime(db, { ...query, dfwOnly: true })) visit(r.push(e), e);

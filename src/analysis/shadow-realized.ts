@@ -19,6 +19,7 @@
 import { compileFilter, type AddrMatcher, type CompileInput, type CompiledRule, type CompiledRuleset, type PortMatcher } from '../engine/compile.js';
 import type { RealizedRule } from '../model/rule.js';
 import type { ProductGeneration } from '../model/replay.js';
+import type { SourceSpan } from '../model/source-span.js';
 import { cover, type CoverStep, type StepList } from './shadow-cover.js';
 import { AddressRanks } from './shadow-ranks.js';
 import { bounds, box, boxMeets, isetIntersect, isetSubtract, type Box, type ISet } from './shadow-space.js';
@@ -277,7 +278,7 @@ function analyseRuleset(filter: string | null, rs: CompiledRuleset, source: read
       action: r.action,
       coveredBy: coverIds(coverers),
       coverers,
-      source: r.span.file !== '' ? `${r.span.file}:${r.span.line}` : null,
+      source: spanSource(rs.spans[i]),
       text: source[i]?.text ?? r.label,
       notes,
     });
@@ -300,4 +301,9 @@ export function shadowRealized(filter: string | null, input: CompileInput, opts:
     analyseRuleset(filter, rs, byName.get(rs.name) ?? [], gen, opts, out);
   }
   return out;
+}
+
+/** `file:line` of a rule's capture line, or null when it was not read from a file. */
+function spanSource(span: SourceSpan | undefined): string | null {
+  return span !== undefined && span.file !== '' ? `${span.file}:${span.line}` : null;
 }

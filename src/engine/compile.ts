@@ -89,8 +89,6 @@ export interface CompiledRule {
   ref: string;
   /** walkthrough head: `domain-c7 rule 1026 at 7: REJECT (tag default-deny)` */
   head: string;
-  /** where this filter's capture has the rule (per filter: the rest of a compiled rule may be shared, see CompileCache) */
-  span: SourceSpan;
 }
 
 /** Prefilter for one protocol: candidate rule indices by destination port. */
@@ -126,7 +124,10 @@ export interface DstIndex {
 export interface CompiledRuleset {
   name: string;
   layer: 'L2' | 'L3';
+  /** shared by every filter compiled with the same cache whose ruleset has the same rules (see CompileCache) */
   rules: CompiledRule[];
+  /** where this filter's capture has each rule (by rule index): the one per-filter part */
+  spans: readonly SourceSpan[];
   /** rules that match every protocol (`any`, ethertype, unknown protocol names) */
   anyProto: Int32Array;
   byProto: Map<number, ProtoBucket>;
@@ -512,7 +513,7 @@ export class CompileCache {
 }
 
 /** The prefilter index of a ruleset: it depends only on the ruleset's rules, in order. */
-type RulesetIndex = Pick<CompiledRuleset, 'anyProto' | 'byProto' | 'dst'>;
+type RulesetIndex = Pick<CompiledRuleset, 'rules' | 'anyProto' | 'byProto' | 'dst'>;
 
 /** One filter's addrsets, resolving rule endpoints to (shared) matchers. */
 class AddrEnv {
@@ -575,7 +576,7 @@ class AddrEnv {
  * against about 0.4 KB), and every rule gets the same hidden class, which keeps evaluate.ts's
  * property reads monomorphic.
  */
-function placed(c: RuleCore, index: number, span: SourceSpan): CompiledRule {
+function placed(c: RuleCore, index: number): CompiledRule {
   return {
     index,
     ruleset: c.ruleset,
@@ -608,7 +609,6 @@ function placed(c: RuleCore, index: number, span: SourceSpan): CompiledRule {
     label: c.label,
     ref: c.ref,
     head: c.head,
-    span,
   };
 }
 
@@ -640,21 +640,27 @@ export function compileFilter(input: CompileInput, cache: CompileCache = new Com
     const lastOfSection = new Map<string, number>();
     src.forEach((r, i) => lastOfSection.set(r.section ?? '', i));
     const ids: number[] = [];
-    const rules = src.map((r, i): CompiledRule => {
+    const cores: RuleCore[] = [];
+    src.forEach((r, i) => {
       const isDefault = lastOfSection.get(r.section ?? '') === i && isAnyAny(r);
       env.unknownNames(r.src, unknown);
       env.unknownNames(r.dst, unknown);
       const key = `${rs.layer}|${isDefault ? 1 : 0}|${env.key(r.src)}|${env.key(r.dst)}|${ruleContentKey(r)}`;
       const { id, core } = cache.core(key, () => compileRuleCore(r, rs.layer, env, isDefault));
       ids.push(id);
-      // `index` is the position in this compiled array (it equals RealizedRule.index for parser output)
-      return placed(core, i, r.span);
+      cores.push(core);
     });
-    ruleCount += rules.length;
+    ruleCount += src.length;
     const indexKey = `${rs.layer}|${ids.join(',')}`;
     content.push(`${rs.name}|${indexKey}`);
-    const index = cache.index(indexKey, () => ({ ...buildIndex(rules), dst: buildDstIndex(rules) }));
-    return { name: rs.name, layer: rs.layer, rules, anyProto: index.anyProto, byProto: index.byProto, dst: index.dst };
+    // the same cores in the same order are the same rules: one array (and prefilter) for every
+    // filter that realizes this ruleset (measured on a 500-filter store with 2 distinct rule
+    // tables: 147k rule objects, 48 MB of heap, became 600); `index` is the position in it
+    const shared = cache.index(indexKey, () => {
+      const rules = cores.map((c, i) => placed(c, i));
+      return { rules, ...buildIndex(rules), dst: buildDstIndex(rules) };
+    });
+    return { name: rs.name, layer: rs.layer, rules: shared.rules, spans: src.map((r) => r.span), anyProto: shared.anyProto, byProto: shared.byProto, dst: shared.dst };
   });
   const compiled: CompiledFilter = { rulesets, generation: generationFromRulesets(input.rulesets), unknownAddrsets: [...unknown].sort(), ruleCount };
   // the generation comes from the names of every ruleset given, rules or not

@@ -1,6 +1,7 @@
 import type { Decision, DecisionBasis, RejectResponse, TraceNode, Verdict } from '../model/decision.js';
 import type { Flow } from '../model/flow.js';
 import type { ProductGeneration } from '../model/replay.js';
+import type { SourceSpan } from '../model/source-span.js';
 import type { AddrSet, Endpoint, RealizedRule, Ruleset } from '../model/rule.js';
 import {
   MAYBE,
@@ -349,9 +350,10 @@ function ruleRef(r: CompiledRule): NonNullable<TraceNode['rule']> {
   return { ruleset: r.ruleset, ruleId: r.ruleId, position: r.position };
 }
 
-function node(kind: TraceNode['kind'], text: string, r: CompiledRule | null): TraceNode {
+/** A trace node; `span` is where this filter's capture has `r` (compiled rules are shared, spans are not). */
+function node(kind: TraceNode['kind'], text: string, r: CompiledRule | null, span?: SourceSpan): TraceNode {
   if (r === null) return { kind, text, children: [] };
-  return { kind, text, rule: ruleRef(r), span: r.span, children: [] };
+  return span === undefined ? { kind, text, rule: ruleRef(r), children: [] } : { kind, text, rule: ruleRef(r), span, children: [] };
 }
 
 function strictText(r: CompiledRule, flow: Flow, gen: ProductGeneration): string {
@@ -370,10 +372,10 @@ function walkTrace(w: Walk, k: FlowKey, flow: Flow, dirBit: number, gen: Product
     for (let i = 0; i < end; i++) {
       if (maybeSet.has(i)) {
         const r = rules[i] as CompiledRule;
-        out.push(node('unknown', `may match ${r.label}: ${reasons(r, k, flow, dirBit).maybe.join('; ')}`, r));
+        out.push(node('unknown', `may match ${r.label}: ${reasons(r, k, flow, dirBit).maybe.join('; ')}`, r, w.rs.spans[i]));
       } else if (strictSet.has(i)) {
         const r = rules[i] as CompiledRule;
-        out.push(node('skip', strictText(r, flow, gen), r));
+        out.push(node('skip', strictText(r, flow, gen), r, w.rs.spans[i]));
       }
     }
     return out;
@@ -384,19 +386,19 @@ function walkTrace(w: Walk, k: FlowKey, flow: Flow, dirBit: number, gen: Product
   for (let i = 0; i < end; i++) {
     const r = rules[i] as CompiledRule;
     if (maybeSet.has(i)) {
-      out.push(node('unknown', `may match ${r.label}: ${reasons(r, k, flow, dirBit).maybe.join('; ')}`, r));
+      out.push(node('unknown', `may match ${r.label}: ${reasons(r, k, flow, dirBit).maybe.join('; ')}`, r, w.rs.spans[i]));
       continue;
     }
     if (strictSet.has(i)) {
-      out.push(node('skip', strictText(r, flow, gen), r));
+      out.push(node('skip', strictText(r, flow, gen), r, w.rs.spans[i]));
       continue;
     }
     if (kept < SKIP_CAP) {
       kept++;
-      out.push(node('skip', `skip ${r.ref}: ${reasons(r, k, flow, dirBit).fail.join('; ')}`, r));
+      out.push(node('skip', `skip ${r.ref}: ${reasons(r, k, flow, dirBit).fail.join('; ')}`, r, w.rs.spans[i]));
     } else if (near < NEAR_CAP && failCount(r, k, dirBit).length === 1) {
       near++;
-      out.push(node('skip', `skip ${r.ref} (nearly matched): ${reasons(r, k, flow, dirBit).fail.join('; ')}`, r));
+      out.push(node('skip', `skip ${r.ref} (nearly matched): ${reasons(r, k, flow, dirBit).fail.join('; ')}`, r, w.rs.spans[i]));
     } else {
       hidden++;
     }
@@ -512,10 +514,10 @@ export function evaluate(compiled: CompiledFilter, flow: Flow, direction: 'IN' |
     const r = rs.rules[w.match] as CompiledRule;
     decider = r;
     if (r.verdict !== 'allow') {
-      trace.push(node('match', `match ${r.label}`, r));
+      trace.push(node('match', `match ${r.label}`, r, rs.spans[w.match]));
       break;
     }
-    trace.push(node(rs.layer === 'L2' ? 'pass' : 'match', `${rs.layer === 'L2' ? 'pass (L2 allows, L3 next)' : 'match'} ${r.label}`, r));
+    trace.push(node(rs.layer === 'L2' ? 'pass' : 'match', `${rs.layer === 'L2' ? 'pass (L2 allows, L3 next)' : 'match'} ${r.label}`, r, rs.spans[w.match]));
   }
   return decide({ decider, maybes, fellThrough, empty: walked === 0 }, flow, trace, k.notes);
 }
@@ -642,7 +644,7 @@ export function evaluateNaive(rulesets: readonly Ruleset[], addrsets: readonly A
     }
     fellThrough = false;
     decider = naiveCompiled(matched, rs);
-    trace.push(node('match', `match ${decider.label}`, decider));
+    trace.push(node('match', `match ${decider.label}`, decider, matched.span));
     if (decider.verdict !== 'allow') break;
   }
   return decide({ decider, maybes, fellThrough, empty: ordered.length === 0 }, flow, trace, k.notes);
@@ -686,6 +688,5 @@ function naiveCompiled(r: RealizedRule, rs: Ruleset): CompiledRule {
     label: `${r.ruleset} rule ${r.ruleId} at ${r.position}: ${r.text}`,
     ref: `${r.ruleset} rule ${r.ruleId} at ${r.position}`,
     head: ruleHead(r),
-    span: r.span,
   };
 }

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '../runtime/worker.js';
 import { parseLogFile, type ParseOutcome, type ParsedChunk, type ParseRequest } from './parse-log.js';
 
 /**
@@ -99,15 +100,7 @@ export class ParsePipeline {
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
-/**
- * Starts the worker from the sibling module: `parse-worker.js` in the build. Running from
- * source under tsx (the tests), a worker does not inherit tsx's loader, so a small
- * bootstrap registers it before importing `parse-worker.ts`.
- */
+/** The parse worker, beside this module (src/runtime/worker.ts). */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS });
-  const api = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./parse-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, resourceLimits: WORKER_LIMITS });
+  return startSiblingWorker(import.meta.url, 'parse-worker', { resourceLimits: WORKER_LIMITS });
 }

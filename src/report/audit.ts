@@ -2,6 +2,7 @@ import { markdownTable } from 'markdown-table';
 import type { AuditReport } from '../analysis/audit.js';
 import { auditSections, type Cell, type Section } from './audit-sections.js';
 import { renderAuditHtml } from './audit-html.js';
+import { jsonChunks } from './json-chunks.js';
 import { renderCsv, renderJson, renderTable } from './tabular.js';
 
 export const AUDIT_FORMATS = ['table', 'json', 'md', 'csv', 'html'] as const;
@@ -70,6 +71,15 @@ function findingsCsv(r: AuditReport): string {
   for (const f of r.ruleCounts.filters) if (f.over) rows.push({ section: 'ruleCounts', filter: f.filter, rule: null, kind: 'over-limit', count: f.lines, detail: `limit ${f.limit}` });
   const cols = (['section', 'filter', 'rule', 'kind', 'count', 'detail'] as const).map((k) => ({ header: k, get: (x: Row) => x[k] }));
   return renderCsv(rows, cols);
+}
+
+/**
+ * The report as pieces to write one after the other: JSON is streamed (json-chunks.ts: a large
+ * store's report is tens of MB, never built as one string); the other formats are one piece.
+ */
+export function* renderAuditChunks(r: AuditReport, format: AuditFormat): Generator<string> {
+  if (format === 'json') yield* jsonChunks(auditJson(r));
+  else yield renderAudit(r, format);
 }
 
 export function renderAudit(r: AuditReport, format: AuditFormat): string {

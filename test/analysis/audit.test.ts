@@ -103,19 +103,39 @@ test('bucket widths are round units with at most 60 buckets', (t) => {
   t.true(365 * 86400_000 / bucketWidth(365 * 86400_000) <= 60);
 });
 
-test('on a store file, drift runs in a worker thread and gives what the inline replay gives', async (t) => {
+async function fileStore(): Promise<{ db: import('../../src/store/open.js').Db; path: string }> {
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { openStore } = await import('../../src/store/open.js');
   const { ingest } = await import('../../src/ingest/ingest.js');
-  const { findDrift } = await import('../../src/analysis/drift.js');
   const path = join(mkdtempSync(join(tmpdir(), 'dfwsim-audit-')), 'a.db');
   const db = openStore(path);
   await ingest(db, ['logs/f5-promiscuous']);
-  const inWorker = await runAudit(db, { ...opts, storePath: path });
-  t.deepEqual(inWorker.drift, findDrift(db));
+  return { db, path };
+}
+
+test('on a store file, the rule sections run in a worker thread and the report is the inline one', async (t) => {
+  const { db, path } = await fileStore();
+  const steps: string[] = [];
+  const inWorker = await runAudit(db, { ...opts, storePath: path, onStep: (i, name) => steps.push(`${i}:${name}`) });
+  const inline = await runAudit(db, opts);
+  t.deepEqual(auditJson(inWorker), auditJson(inline));
   t.true(inWorker.drift.compared > 0);
+  t.true(inWorker.summary.explanations.connections > 0);
+  // every step reported once, numbered in the order they started
+  t.deepEqual(steps.map((s) => s.split(':')[1]).sort(), ['drift', 'duplicates', 'explanations', 'inputs', 'rule usage', 'shadowed rules', 'traffic']);
+  t.deepEqual(steps.map((s) => Number(s.split(':')[0])), [0, 1, 2, 3, 4, 5, 6]);
+  db.close();
+});
+
+test('a rules worker that runs out of its heap: the sections run on the main thread, same report, and a note says so', async (t) => {
+  const { db, path } = await fileStore();
+  const starved = await runAudit(db, { ...opts, storePath: path, rulesHeapMb: 2 });
+  const inline = await runAudit(db, opts);
+  t.true(starved.notes.some((n) => /ran on the main thread: the rules worker ran out of its 2 MB heap/.test(n)), starved.notes.join('\n'));
+  t.deepEqual({ ...auditJson(starved), notes: [] }, { ...auditJson(inline), notes: [] });
+  t.deepEqual(starved.notes.filter((n) => !/ran on the main thread/.test(n)), inline.notes);
   db.close();
 });
 

@@ -60,8 +60,10 @@ test('the shared cache compiles identical rules once and keeps each filter its o
   const rb = fb.rulesets[0]?.rules[0];
   t.is(ra?.src, rb?.src);
   t.is(fa.rulesets[0]?.byProto, fb.rulesets[0]?.byProto);
-  t.is(ra?.span.file, 'host-a/getrules.txt');
-  t.is(rb?.span.file, 'host-b/getrules.txt');
+  // the rule array itself is shared; the spans are each filter's own
+  t.is(fa.rulesets[0]?.rules, fb.rulesets[0]?.rules);
+  t.is(fa.rulesets[0]?.spans[0]?.file, 'host-a/getrules.txt');
+  t.is(fb.rulesets[0]?.spans[0]?.file, 'host-b/getrules.txt');
   // other members of one addrset: the rules using it are compiled again, the others are not
   compileFilter(c, cache);
   t.true(cache.sizes.rules > after.rules);

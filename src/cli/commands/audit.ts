@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -6,7 +6,7 @@ import cliProgress from 'cli-progress';
 import { AUDIT_STEPS, FAIL_ON, runAudit, type FailOn } from '../../analysis/audit.js';
 import { DEFAULT_RULE_LIMITS } from '../../analysis/rule-usage.js';
 import { ingest } from '../../ingest/ingest.js';
-import { AUDIT_FORMATS, renderAudit, type AuditFormat } from '../../report/audit.js';
+import { AUDIT_FORMATS, renderAuditChunks, type AuditFormat } from '../../report/audit.js';
 import { EXIT, STDIN_ARG, UsageError, type CliContext } from '../io.js';
 import { intOption, open } from '../options.js';
 
@@ -96,9 +96,15 @@ export function auditCommand(ctx: CliContext): CommandModule<object, Args> {
         const report = await runAudit(db, { limit, windowMs: Math.round(windowSeconds * 1000), ruleLimits, storePath: storePath === ':memory:' ? null : storePath, onStep: (i, name) => b?.update(i, { step: name }) });
         b?.update(AUDIT_STEPS.length, { step: 'done' });
         b?.stop();
-        const text = renderAudit(report, format);
-        if (argv.output !== undefined) writeFileSync(argv.output, text);
-        else ctx.io.out(text);
+        // written piece by piece: a large store's JSON report is never one string
+        if (argv.output !== undefined) {
+          const fd = openSync(argv.output, 'w');
+          try {
+            for (const piece of renderAuditChunks(report, format)) writeSync(fd, piece);
+          } finally {
+            closeSync(fd);
+          }
+        } else for (const piece of renderAuditChunks(report, format)) ctx.io.out(piece);
         if (ctx.exitCode === EXIT.ok && failOn.some((f) => report.summary.findings[f] > 0)) ctx.exitCode = EXIT.findings;
       } finally {
         db.close();
