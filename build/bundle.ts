@@ -19,12 +19,18 @@
  *   (`/^[\u0020-\u007E]*$/` -> `length`), exact for every version: printable ASCII holds no
  *   escape, control, combining, wide or emoji character.
  *
+ * - The entry `dfwsim.js` (src/cli/bin.ts) is built on its own into one file that imports only node
+ *   builtins: it answers `--help` and `<command> --help` from `help.json` (build/help.ts, written
+ *   after the bundle) and otherwise imports `run.js`, the split build's entry (yargs, the commands).
+ *   `bundleCli` empties the folder, so a bundle is never left with the help texts of an earlier one.
+ *
  * Run after `tsc` (the bundle is built from the TypeScript sources, the way tsx runs them).
  */
 import { build, type Plugin } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeHelp } from './help.js';
 
 const OUT = resolve('dist/cli');
 
@@ -64,7 +70,7 @@ const lazyStringWidth: Plugin = {
 export async function bundleCli(outDir: string): Promise<string[]> {
   rmSync(outDir, { recursive: true, force: true });
   const result = await build({
-    entryPoints: { dfwsim: 'src/cli/bin.ts', 'parse-worker': 'src/ingest/parse-worker.ts', 'audit-rules-worker': 'src/analysis/audit-rules-worker.ts' },
+    entryPoints: { run: 'src/cli/run.ts', 'parse-worker': 'src/ingest/parse-worker.ts', 'audit-rules-worker': 'src/analysis/audit-rules-worker.ts' },
     outdir: outDir,
     bundle: true,
     splitting: true,
@@ -80,10 +86,25 @@ export async function bundleCli(outDir: string): Promise<string[]> {
     logLevel: 'warning',
     metafile: true,
   });
-  return Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
+  // the entry on its own: one file, none of the chunks above (a split build makes an entry import the
+  // chunks it shares with others and esbuild's runtime chunk), so a help answer loads one small file
+  const entry = await build({
+    entryPoints: { dfwsim: 'src/cli/bin.ts' },
+    outdir: outDir,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['./run.js'],
+    sourcemap: true,
+    logLevel: 'warning',
+    metafile: true,
+  });
+  return [...Object.keys(result.metafile.outputs), ...Object.keys(entry.metafile.outputs)].filter((f) => f.endsWith('.js'));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const files = await bundleCli(OUT);
-  process.stdout.write(`bundle: ${files.length} files in ${OUT}\n`);
+  const help = writeHelp(OUT);
+  process.stdout.write(`bundle: ${files.length} files in ${OUT}, help texts in ${help}\n`);
 }

@@ -15,7 +15,7 @@ export interface Io {
  * queues in memory without limit while a command streams a million rows, until the kernel refuses
  * (`ENOBUFS`); a blocking write keeps memory flat and lets the reader set the pace.
  */
-function writeStdout(text: string): void {
+export function writeStdout(text: string): void {
   let buf = Buffer.from(text, 'utf8');
   const pause = new Int32Array(new SharedArrayBuffer(4));
   while (buf.length > 0) {

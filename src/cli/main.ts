@@ -1,5 +1,6 @@
 import yargs, { type CommandModule } from 'yargs';
 import { COMMANDS, commandName, type CommandEntry } from './commands/index.js';
+import { helpWidth } from './help-cache.js';
 import { EXIT, STDIN_ARG, UsageError, processIo, type CliContext, type Io } from './io.js';
 
 /**
@@ -38,7 +39,7 @@ export async function createCli(argv: string[], ctx: CliContext) {
     .demandCommand(1, 'name a command')
     .recommendCommands()
     .exitProcess(false)
-    .wrap(Math.min(110, process.stdout.columns || 110))
+    .wrap(helpWidth(process.stdout.columns))
     .help()
     .version(false)
     // yargs would print help and exit on its own; we turn usage failures into exit code 2
