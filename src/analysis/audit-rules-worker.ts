@@ -2,7 +2,7 @@
  * Audit rules worker: the sections that evaluate the realized rules (audit-rules.ts) on a
  * second core while the audit's main thread runs the set queries. It opens its own read-only
  * connection to the store file; SQLite serves both readers.
- *   in:  workerData = { path, limit }
+ *   in:  workerData = { path }
  *   out: { type: 'step', name } ... then { type: 'done', result } | { type: 'error', message }
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -11,11 +11,11 @@ import { ruleSections } from './audit-rules.js';
 
 const port = parentPort;
 if (!port) throw new Error('audit-rules-worker.ts must run as a worker thread');
-const { path, limit } = workerData as { path: string; limit: number };
+const { path } = workerData as { path: string };
 try {
   const db = openStore(path, { readonly: true });
   try {
-    port.postMessage({ type: 'done', result: ruleSections(db, { limit, onStep: (name) => port.postMessage({ type: 'step', name }) }) });
+    port.postMessage({ type: 'done', result: ruleSections(db, { onStep: (name) => port.postMessage({ type: 'step', name }) }) });
   } finally {
     db.close();
   }

@@ -3,10 +3,11 @@ import { buildTrafficCells, eventTimeSpan, rejectedByCode, storeCounts, type Rej
 import { listFilters } from '../store/realized-repo.js';
 import { listSources } from '../store/sources-repo.js';
 import { iso, trafficSection, type FilterNames, type Traffic } from './audit-traffic.js';
-import { ruleSections, type CauseSummary, type RuleSections } from './audit-rules.js';
+import { explainSection, ruleSections, type CauseSummary, type RuleSections } from './audit-rules.js';
 import { RulesWorkerOutOfMemory, ruleSectionsInWorker } from './audit-rules-parallel.js';
 import type { DriftReport } from './drift.js';
 import { findDuplicates, type DuplicatesReport } from './duplicates.js';
+import { loadOwnership } from './ownership.js';
 import type { Explanation } from './explain.js';
 import type { ShadowItem } from './shadow.js';
 import { DEFAULT_RULE_LIMITS, ruleUsage, type HostRuleCount, type RuleCount, type RuleHitCount, type UnusedRule } from './rule-usage.js';
@@ -88,7 +89,7 @@ export interface AuditOptions {
   /** duplicate window, ms */
   windowMs: number;
   ruleLimits?: { perFilter: number; perHost: number };
-  /** the store's file: the rule sections (explanations, drift, shadowed rules) then run in a worker thread beside the set queries (null: in-memory, inline) */
+  /** the store's file: the rule sections (shadowed rules, drift) then run in a worker thread beside the rest (null: in-memory, inline) */
   storePath?: string | null;
   /** the rules worker's heap ceiling, MB (audit-rules-parallel.ts) */
   rulesHeapMb?: number | undefined;
@@ -126,9 +127,9 @@ export async function runAudit(db: Db, opts: AuditOptions): Promise<AuditReport>
   const step = (name: string) => opts.onStep?.(started++, name);
   const notes: string[] = [];
 
-  // the rule sections (explanations, drift, shadowed rules) start at once on the second core,
-  // and read the store beside the set queries that run here meanwhile
-  const parallel = opts.storePath ? ruleSectionsInWorker(opts.storePath, { limit: opts.limit, heapMb: opts.rulesHeapMb, onStep: step }) : null;
+  // the rule sections (shadowed rules, drift) start at once on the second core, and read the
+  // store beside the set queries and the explanations that run here meanwhile
+  const parallel = opts.storePath ? ruleSectionsInWorker(opts.storePath, { heapMb: opts.rulesHeapMb, onStep: step }) : null;
   // a failure in the worker is reported when awaited, not as an unhandled rejection meanwhile
   parallel?.catch(() => undefined);
 
@@ -151,11 +152,13 @@ export async function runAudit(db: Db, opts: AuditOptions): Promise<AuditReport>
     .sort()
     .map((host) => ({ host, events: hostEvents.get(host) ?? 0, filters: filtersPerHost.get(host) ?? 0 }));
 
-  const inline = () => ruleSections(db, { limit: opts.limit, onStep: step });
-  const inlined: RuleSections | null = parallel === null ? inline() : null;
+  step('explanations');
+  // one ownership (a few store-wide queries) for explaining and duplicates
+  const ownership = loadOwnership(db);
+  const { explanations, connections, causes } = explainSection(db, { limit: opts.limit, ownership });
 
   step('duplicates');
-  const duplicates = findDuplicates(db, { windowMs: opts.windowMs, limit: opts.limit });
+  const duplicates = findDuplicates(db, { windowMs: opts.windowMs, limit: opts.limit, ownership });
 
   step('rule usage');
   const usage = ruleUsage(db, opts.ruleLimits ?? DEFAULT_RULE_LIMITS);
@@ -164,18 +167,19 @@ export async function runAudit(db: Db, opts: AuditOptions): Promise<AuditReport>
   if (counts.rules > 0)
     notes.push(`unused rules: only rules with logging on can be judged (dfwpktlog records only logged rules); ${usage.countedRules} logged rule(s) counted, rules without logging are listed as not-logged`);
 
+  const inline = () => ruleSections(db, { onStep: step });
   let r: RuleSections;
-  if (inlined !== null) r = inlined;
+  if (parallel === null) r = inline();
   else {
     try {
-      r = await (parallel as Promise<RuleSections>);
+      r = await parallel;
     } catch (e) {
       if (!(e instanceof RulesWorkerOutOfMemory)) throw e;
-      notes.push(`explanations, drift and shadowed rules ran on the main thread: ${e.message}`);
+      notes.push(`shadowed rules and drift ran on the main thread: ${e.message}`);
       r = inline();
     }
   }
-  const { explanations, connections, drift, causes, shadow } = r;
+  const { drift, shadow } = r;
   const shadowedRules: ShadowedRule[] = shadow.shadowedRules;
   notes.push(...shadow.notes.map((n) => `shadowed rules: ${n}`));
   if (shadow.summary.undetermined > 0) notes.push(`shadowed rules: ${shadow.summary.undetermined} rule(s) fragmented beyond the analysis budget, neither claimed nor cleared`);

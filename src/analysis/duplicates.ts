@@ -95,6 +95,8 @@ export interface DuplicatesOptions {
   limit: number;
   /** addresses declared outside the store (.dfw `filter ... ip`) */
   extraFilters?: { hash: string; ips: string[] }[];
+  /** ownership already loaded from this store (the audit shares one with explaining); else loaded here */
+  ownership?: Ownership;
 }
 
 /**
@@ -120,7 +122,7 @@ interface FilterTally {
 }
 
 export function findDuplicates(db: Db, opts: DuplicatesOptions): DuplicatesReport {
-  const own = loadOwnership(db, opts.extraFilters ? { filters: opts.extraFilters } : {});
+  const own = opts.ownership ?? loadOwnership(db, opts.extraFilters ? { filters: opts.extraFilters } : {});
   const bothIn = new Set(bothDirectionsInFilters(db));
   const tallies = new Map<string, FilterTally>();
   const summary: DuplicatesSummary = { records: 0, groups: 0, expectedPairs: 0, broadcast: 0, extraObserverGroups: 0, unknownGroups: 0, observers: 0, promiscuousSuspects: 0, groupsListed: 0 };

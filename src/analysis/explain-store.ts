@@ -4,7 +4,7 @@ import type { Db } from '../store/open.js';
 import { streamConnectionGroups, type ConnectionSelector, type EventStreamQuery } from '../store/events-repo.js';
 import { listFilters } from '../store/realized-repo.js';
 import { explainConnection, type ExplainContext, type Explanation } from './explain.js';
-import { loadOwnership } from './ownership.js';
+import { loadOwnership, type Ownership } from './ownership.js';
 import { loadCompiledFilters, loadRealizedFilter } from './realized.js';
 import { CompileCache } from '../engine/compile.js';
 
@@ -13,11 +13,11 @@ import { CompileCache } from '../engine/compile.js';
  * share them), ownership and names. A filter's uncompiled rules are read again from the store
  * only when a fix must edit them; `db` must stay open while the context is used.
  */
-export function explainContext(db: Db, replay: Omit<ReplayOptions, 'owners' | 'trace'> = {}): ExplainContext {
+export function explainContext(db: Db, replay: Omit<ReplayOptions, 'owners' | 'trace'> = {}, ownership: Ownership = loadOwnership(db)): ExplainContext {
   const cache = new CompileCache();
   const names = new Map<string, { name: string; vm: string | null }>();
   for (const f of listFilters(db)) if (f.hash !== null && !names.has(f.hash)) names.set(f.hash, { name: f.name, vm: f.vmName });
-  return { filters: loadCompiledFilters(db, cache), realized: (key) => loadRealizedFilter(db, key), cache, ownership: loadOwnership(db), names, replay };
+  return { filters: loadCompiledFilters(db, cache), realized: (key) => loadRealizedFilter(db, key), cache, ownership, names, replay };
 }
 
 /**

@@ -133,7 +133,7 @@ test('a rules worker that runs out of its heap: the sections run on the main thr
   const { db, path } = await fileStore();
   const starved = await runAudit(db, { ...opts, storePath: path, rulesHeapMb: 2 });
   const inline = await runAudit(db, opts);
-  t.true(starved.notes.some((n) => /ran on the main thread: the rules worker ran out of its 2 MB heap/.test(n)), starved.notes.join('\n'));
+  t.true(starved.notes.some((n) => /shadowed rules and drift ran on the main thread: the rules worker ran out of its 2 MB heap/.test(n)), starved.notes.join('\n'));
   t.deepEqual({ ...auditJson(starved), notes: [] }, { ...auditJson(inline), notes: [] });
   t.deepEqual(starved.notes.filter((n) => !/ran on the main thread/.test(n)), inline.notes);
   db.close();
