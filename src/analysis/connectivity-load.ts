@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DiagnosticCode, type Diagnostic } from '../model/diagnostics.js';
+import { unreadableFile, type Diagnostic } from '../model/diagnostics.js';
 import { importNsxFiles, looksLikeNsxJson } from '../policy/nsx-import.js';
 import type { NsxIntent } from '../policy/nsx-intent.js';
 import { compileIntent, type CompiledIntent, type Semantics } from './connectivity-compile.js';
@@ -19,12 +19,7 @@ export function loadIntent(files: string[], semantics: Semantics): LoadedIntent 
     try {
       texts.push({ text: readFileSync(file, 'utf8'), file });
     } catch (e) {
-      diagnostics.push({
-        code: DiagnosticCode.InputUnreadable,
-        severity: 'error',
-        span: { file, offset: 0, line: 1, column: 1, length: 0 },
-        message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-      });
+      diagnostics.push(unreadableFile(file, e));
     }
   }
   const imported = importNsxFiles(texts);

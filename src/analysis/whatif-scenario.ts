@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DiagnosticCode, type Diagnostic } from '../model/diagnostics.js';
+import { unreadableFile, type Diagnostic } from '../model/diagnostics.js';
 import { applyDfwChange, dfwInventory, parsePolicyFilesWithInventory, realizeDfwPolicySet, removeRule } from '../policy/index.js';
 import type { PolicySource } from '../parse/policy-visitor.js';
 import type { Db } from '../store/open.js';
@@ -41,12 +41,7 @@ function readSources(files: readonly string[], sources: Map<string, string>, dia
       sources.set(file, text);
       out.push({ file, text });
     } catch (e) {
-      diagnostics.push({
-        code: DiagnosticCode.InputUnreadable,
-        severity: 'error',
-        span: { file, offset: 0, line: 0, column: 0, length: 0 },
-        message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-      });
+      diagnostics.push(unreadableFile(file, e));
     }
   }
   return out;

@@ -81,3 +81,13 @@ export interface ParseResult<T> {
   value: T;
   diagnostics: Diagnostic[];
 }
+
+/** A file that cannot be read (missing, a folder, no permission): reported at its line 1, column 1. */
+export function unreadableFile(file: string, e: unknown): Diagnostic {
+  return {
+    code: DiagnosticCode.InputUnreadable,
+    severity: 'error',
+    span: { file, offset: 0, line: 1, column: 1, length: 0 },
+    message: `cannot read: ${(e as NodeJS.ErrnoException | null)?.code ?? String(e)}`,
+  };
+}

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DiagnosticCode } from '../model/diagnostics.js';
+import { unreadableFile } from '../model/diagnostics.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { hasErrors, runScenario } from '../analysis/matrix.js';
 import type { MatrixResult } from '../analysis/matrix.js';
@@ -124,12 +124,7 @@ export function matrixCommand(files: string[], opts: { check: boolean; format: M
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      diags.push({
-        code: DiagnosticCode.InputUnreadable,
-        severity: 'error',
-        span: { file, offset: 0, line: 1, column: 1, length: 0 },
-        message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-      });
+      diags.push(unreadableFile(file, e));
       continue;
     }
     sources.set(file, text);
