@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { DEFAULT_DB, openStore, StoreMissingError, type Db } from '../store/open.js';
 import { MigrationHistoryError } from '../store/migrate.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../report/tabular.js';
+import type { ProductGeneration } from '../model/replay.js';
 import { UsageError } from './io.js';
 
 /** `--db` on every command that touches the store. */
@@ -21,6 +22,29 @@ export function withFormat<T>(y: Argv<T>) {
     default: 'table',
     describe: 'output format',
   });
+}
+
+/**
+ * `--host`, `--since`, `--until` (which events a replay reads) and `--generation` (the product
+ * generation for every filter): replay, explain and whatif take them alike.
+ */
+export function withReplayScope<T>(y: Argv<T>, rows: 'events' | 'records' = 'events') {
+  return y
+    .option('host', { type: 'string', describe: `only ${rows} of this host` })
+    .option('since', { type: 'string', describe: 'ISO date/time' })
+    .option('until', { type: 'string', describe: 'ISO date/time' })
+    .option('generation', { type: 'string', choices: ['nsxv', 'nsxt2', 'nsxt3+'], describe: 'product generation for every filter' });
+}
+
+/** What `withReplayScope` options select: the event query and the replay's generation option. */
+export function replayScope(argv: { host?: string | undefined; since?: string | undefined; until?: string | undefined; generation?: string | undefined }): {
+  query: { host: string | undefined; since: string | undefined; until: string | undefined };
+  generation: { generation?: ProductGeneration };
+} {
+  return {
+    query: { host: argv.host, since: argv.since, until: argv.until },
+    generation: argv.generation ? { generation: argv.generation as ProductGeneration } : {},
+  };
 }
 
 export function asOutputFormat(s: string | undefined): OutputFormat {

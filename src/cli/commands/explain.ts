@@ -1,10 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { explainContext, explainStore } from '../../analysis/explain-store.js';
 import type { ConnectionSelector } from '../../store/events-repo.js';
-import type { ProductGeneration } from '../../model/replay.js';
 import { ExplainWriter } from '../../report/explain.js';
 import { EXIT, UsageError, type CliContext } from '../io.js';
-import { asOutputFormat, intOption, open, withDb, withFormat } from '../options.js';
+import { asOutputFormat, intOption, open, replayScope, withDb, withFormat, withReplayScope } from '../options.js';
 import { areNsxExports } from '../../analysis/connectivity-load.js';
 
 interface Args {
@@ -36,17 +35,13 @@ export function explainCommand(ctx: CliContext): CommandModule<object, Args> {
     command: 'explain [event]',
     describe: 'Explain why a connection was rejected or reset: every filter that saw it, the causal chain, and checked fixes',
     builder: (y) =>
-      withFormat(withDb(y))
+      withReplayScope(withFormat(withDb(y)), 'records')
         .positional('event', { type: 'string', describe: 'an event id (dfwsim events): explain its connection' })
         .option('all', { type: 'boolean', describe: 'every connection with a REJECT or a TCP reset in the store' })
         .option('src', { type: 'string', describe: 'flow: source address (the initiator)' })
         .option('dst', { type: 'string', describe: 'flow: destination address' })
         .option('dport', { type: 'string', describe: 'flow: destination port' })
         .option('proto', { type: 'string', describe: 'flow: protocol as logged (tcp, udp, icmp, ...)' })
-        .option('host', { type: 'string', describe: 'only records of this host' })
-        .option('since', { type: 'string', describe: 'ISO date/time' })
-        .option('until', { type: 'string', describe: 'ISO date/time' })
-        .option('generation', { type: 'string', choices: ['nsxv', 'nsxt2', 'nsxt3+'], describe: 'product generation for every filter' })
         .option('limit', { type: 'string', default: '20', describe: 'table: explanations shown in full (the summary counts all)' })
         .option('policy', { type: 'string', array: true, describe: 'NSX Manager export (Policy API JSON files): explain the flow --src -> --dst between two VMs under that intent' })
         .option('sport', { type: 'string', describe: 'with --policy: source port' })
@@ -70,11 +65,11 @@ export function explainCommand(ctx: CliContext): CommandModule<object, Args> {
       const limit = intOption('limit', argv.limit) as number;
       const db = open(argv.db, true);
       try {
-        const xctx = explainContext(db, argv.generation ? { generation: argv.generation as ProductGeneration } : {});
+        const xctx = explainContext(db, replayScope(argv).generation);
         const writer = new ExplainWriter(asOutputFormat(argv.format), ctx.io.out, sel.kind === 'event', limit);
         const failOn = new Set(argv['fail-on'] ?? []);
         let hit = false;
-        explainStore(db, { host: argv.host, since: argv.since, until: argv.until }, sel, (x) => {
+        explainStore(db, replayScope(argv).query, sel, (x) => {
           if (failOn.has('deny') && x.cause.decidingEvent !== null && x.cause.kind !== 'drift') hit = true;
           if (failOn.has('drift') && x.drift.length > 0) hit = true;
           writer.write(x);

@@ -3,9 +3,8 @@ import { replayStore } from '../../analysis/replay-store.js';
 import { resolveFilterHashes } from '../../store/realized-repo.js';
 import { ReplayWriter, type ReplayShow } from '../../report/replay.js';
 import type { ReplayAgreement } from '../../model/replay.js';
-import type { ProductGeneration } from '../../model/replay.js';
 import { EXIT, UsageError, type CliContext } from '../io.js';
-import { asOutputFormat, open, withDb, withFormat } from '../options.js';
+import { asOutputFormat, open, replayScope, withDb, withFormat, withReplayScope } from '../options.js';
 import type { Db } from '../../store/open.js';
 
 interface Args {
@@ -38,12 +37,8 @@ export function replayCommand(ctx: CliContext): CommandModule<object, Args> {
     command: 'replay',
     describe: 'Replay the logged packets statefully per filter against the realized rules and compare with the log',
     builder: (y) =>
-      withFormat(withDb(y))
+      withReplayScope(withFormat(withDb(y)))
         .option('exclude-filter', { type: 'string', array: true, describe: 'put this filter (hash, name or VM name) on the exclusion list' })
-        .option('host', { type: 'string', describe: 'only events of this host' })
-        .option('since', { type: 'string', describe: 'ISO date/time' })
-        .option('until', { type: 'string', describe: 'ISO date/time' })
-        .option('generation', { type: 'string', choices: ['nsxv', 'nsxt2', 'nsxt3+'], describe: 'product generation for every filter' })
         .option('show', { type: 'string', choices: ['all', 'findings', 'none'], default: 'all', describe: 'which events to print: all, findings (not a reproduced pass), none (per-filter summary only)' })
         .option('fail-on', { type: 'string', array: true, choices: FINDINGS as unknown as string[], describe: 'exit 1 when any event has this outcome' }) as never,
     handler: (argv) => {
@@ -55,8 +50,8 @@ export function replayCommand(ctx: CliContext): CommandModule<object, Args> {
         const writer = new ReplayWriter(asOutputFormat(argv.format), argv.show as ReplayShow, ctx.io.out);
         const { summary } = replayStore(
           db,
-          { host: argv.host, since: argv.since, until: argv.until },
-          { excluded, ...(argv.generation ? { generation: argv.generation as ProductGeneration } : {}) },
+          replayScope(argv).query,
+          { excluded, ...replayScope(argv).generation },
           (r, e) => {
             if (failOn.has(r.agreement as ReplayAgreement) || (failOn.has('reject') && r.simulated?.verdict === 'reject')) hit = true;
             writer.event(r, e);

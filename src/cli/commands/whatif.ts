@@ -2,12 +2,11 @@ import type { CommandModule } from 'yargs';
 import { loadOwnership } from '../../analysis/ownership.js';
 import { whatif } from '../../analysis/whatif.js';
 import { buildWhatifScenarios } from '../../analysis/whatif-scenario.js';
-import type { ProductGeneration } from '../../model/replay.js';
 import { renderDiagnostics } from '../../report/diagnostics.js';
 import { renderWhatif } from '../../report/whatif.js';
 import { resolveFilterHashes } from '../../store/realized-repo.js';
 import { EXIT, UsageError, type CliContext } from '../io.js';
-import { asOutputFormat, intOption, open, withDb, withFormat } from '../options.js';
+import { asOutputFormat, intOption, open, replayScope, withDb, withFormat, withReplayScope } from '../options.js';
 import { excludedHashes } from './replay.js';
 
 interface Args {
@@ -33,16 +32,12 @@ export function whatifCommand(ctx: CliContext): CommandModule<object, Args> {
     command: 'whatif',
     describe: 'Replay the logged events under the current rules and a proposed change; list every flow whose verdict or deciding rule changes',
     builder: (y) =>
-      withFormat(withDb(y))
+      withReplayScope(withFormat(withDb(y)))
         .option('exclude-filter', { type: 'string', array: true, describe: 'put this filter (hash, name or VM name) on the exclusion list' })
         .option('remove-rule', { type: 'string', array: true, describe: 'remove this rule id (every line of it)' })
         .option('filter', { type: 'string', describe: 'with --remove-rule: only on this filter (hash, name or VM name)' })
         .option('change', { type: 'string', array: true, describe: '.dfw change file: its rules replace (same id) or add to the realized rules, its exclude lines add to the exclusion list' })
         .option('policy', { type: 'string', array: true, describe: '.dfw files forming a whole alternative policy set, realized per filter' })
-        .option('host', { type: 'string', describe: 'only events of this host' })
-        .option('since', { type: 'string', describe: 'ISO date/time' })
-        .option('until', { type: 'string', describe: 'ISO date/time' })
-        .option('generation', { type: 'string', choices: ['nsxv', 'nsxt2', 'nsxt3+'], describe: 'product generation for every filter' })
         .option('limit', { type: 'string', default: '50', describe: 'table: changed flows shown' })
         .option('fail-on', { type: 'string', array: true, choices: FINDINGS as unknown as string[], describe: 'exit 1 when a flow becomes denied (newly-denied) or anything changes (any-change)' }) as never,
     handler: (argv) => {
@@ -66,7 +61,7 @@ export function whatifCommand(ctx: CliContext): CommandModule<object, Args> {
         const errors = s.diagnostics.filter((d) => d.severity === 'error');
         if (s.diagnostics.length > 0) ctx.io.err(renderDiagnostics(s.diagnostics, s.sources));
         if (errors.length > 0) throw new UsageError(`${errors.length} error(s) in the proposed rules: nothing replayed`);
-        const result = whatif(db, { host: argv.host, since: argv.since, until: argv.until }, s.before, s.after, loadOwnership(db), argv.generation ? { generation: argv.generation as ProductGeneration } : {});
+        const result = whatif(db, replayScope(argv).query, s.before, s.after, loadOwnership(db), replayScope(argv).generation);
         result.notes.push(...s.notes);
         ctx.io.out(renderWhatif(result, asOutputFormat(argv.format), limit));
         const failOn = new Set(argv['fail-on'] ?? []);
