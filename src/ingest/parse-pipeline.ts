@@ -21,11 +21,6 @@ export function parseInWorker(where: ParseWhere, size: number, gzip: boolean): b
   return size * (gzip ? GZIP_RATIO : 1) >= WORKER_MIN_BYTES;
 }
 
-/** True if some file of these sizes may be parsed in the worker (then it is worth starting early). */
-export function mayUseWorker(where: ParseWhere, sizes: readonly number[]): boolean {
-  return sizes.some((size) => parseInWorker(where, size, true));
-}
-
 /**
  * Parses files and hands each chunk to `commit` in order. One worker is started on first
  * use and serves every later file of the run; `close` ends it.

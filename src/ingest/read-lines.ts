@@ -1,7 +1,7 @@
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
+import { nodeRequire } from '../runtime/node-require.js';
 
 /** Lines longer than this are not held in memory: they are reported and skipped (a binary or corrupt file). */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -45,7 +45,7 @@ export async function readLines(path: string, sink: LineSink): Promise<ReadOutco
   file.on('data', (c: string | Buffer) => {
     bytesRead += c.length;
   });
-  const stream: Readable = gz ? file.pipe(createGunzip()) : file;
+  const stream: Readable = gz ? file.pipe((nodeRequire('node:zlib') as typeof import('node:zlib')).createGunzip()) : file;
   if (gz) file.on('error', (e) => stream.destroy(e));
   const decoder = new StringDecoder('utf8');
   const split = lineSplitter(sink);

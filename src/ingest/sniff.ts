@@ -1,9 +1,9 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { gunzipSync, constants as zc } from 'node:zlib';
 import { parseDfwpktlogLine, sniffDfwpktlog } from '../parse/dfwpktlog.js';
 import { parseAntreaNpLogLine, sniffAntreaNpLog } from '../parse/antrea-np-log.js';
 import type { LineContext, LineResult } from '../parse/line-result.js';
 import { sniffVsipioctl } from '../parse/vsipioctl-capture.js';
+import { nodeRequire } from '../runtime/node-require.js';
 
 /** The input formats dfwsim ingests. */
 export const INPUT_FORMATS = ['dfwpktlog', 'antrea-np-log', 'vsipioctl'] as const;
@@ -37,7 +37,8 @@ export function readHead(path: string): HeadKind {
   const gzip = buf[0] === 0x1f && buf[1] === 0x8b;
   if (gzip) {
     try {
-      buf = gunzipSync(buf, { finishFlush: zc.Z_SYNC_FLUSH });
+      const zlib = nodeRequire('node:zlib') as typeof import('node:zlib'); // only for .gz files
+      buf = zlib.gunzipSync(buf, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
     } catch {
       return { kind: 'binary' };
     }

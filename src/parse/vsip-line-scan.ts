@@ -463,18 +463,31 @@ function fastEndpoint(s: string): Endpoint {
   return { kind: 'addrset', name };
 }
 
-function fastPort(s: string): PortRange {
-  const dash = s.indexOf('-');
-  const lo = Number(dash < 0 ? s : s.slice(0, dash));
-  const hi = dash < 0 ? lo : Number(s.slice(dash + 1));
-  if (lo > 65535 || hi > 65535) throw NOT_FAST;
-  return { lo, hi };
-}
-
+/**
+ * The ports of a `port` group of {@link RULE_RE}: `80`, `49152-65535` or `{67, 68-69}` (digits,
+ * one `-`, items joined by `, `, as the expression checked). Read digit by digit: a fresh process
+ * runs this for every rule before any of it is optimised, and a split into words and numbers
+ * measured 20 ms of a 17,235-rule capture.
+ */
 function fastPorts(s: string | undefined): PortRange[] | null {
   if (s === undefined) return null;
-  if (s.charCodeAt(0) !== 123) return [fastPort(s)];
-  return s.slice(1, -1).split(', ').map(fastPort);
+  const out: PortRange[] = [];
+  const n = s.length;
+  let i = s.charCodeAt(0) === 123 ? 1 : 0; // `{`
+  for (;;) {
+    let lo = 0;
+    for (let c = s.charCodeAt(i); c >= 48 && c <= 57; c = s.charCodeAt(++i)) lo = lo * 10 + c - 48;
+    let hi = lo;
+    if (s.charCodeAt(i) === 45) {
+      // `-`
+      hi = 0;
+      for (let c = s.charCodeAt(++i); c >= 48 && c <= 57; c = s.charCodeAt(++i)) hi = hi * 10 + c - 48;
+    }
+    if (lo > 65535 || hi > 65535) throw NOT_FAST;
+    out.push({ lo, hi });
+    if (i >= n || s.charCodeAt(i) === 125) return out; // the end, or `}`
+    i += 2; // `, `
+  }
 }
 
 /** The fast path of {@link scanGetrulesLine}; null for any line it does not take. */

@@ -1,8 +1,12 @@
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { existsSync } from 'node:fs';
+import { nodeRequire } from '../runtime/node-require.js';
 import { migrate, pendingMigrations } from './migrate.js';
 
-export type Db = Database.Database;
+// required, not imported: a CommonJS package (see node-require.ts)
+const Database = nodeRequire('better-sqlite3') as typeof BetterSqlite3;
+
+export type Db = BetterSqlite3.Database;
 
 /** The default store file, relative to the working directory (DESIGN.md section 7). */
 export const DEFAULT_DB = './dfwsim.db';

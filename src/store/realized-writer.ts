@@ -7,7 +7,7 @@
  */
 import type { AddrsetsSink, GetrulesSink } from '../model/realized-sink.js';
 import type { Db } from './open.js';
-import { INSERT_RULE, ruleValues } from './rule-match.js';
+import { INSERT_RULE, insertRuleRow } from './rule-match.js';
 
 export class RealizedWriter {
   /** rules and address sets written so far */
@@ -50,7 +50,7 @@ export class RealizedWriter {
         realizationTime = set.realizationTime;
       },
       rule: (_set, rule) => {
-        this.insertRule.run(ruleValues(id, rule));
+        insertRuleRow(this.insertRule, id, rule);
         this.rules++;
       },
       close: (set) => {

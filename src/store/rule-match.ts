@@ -8,20 +8,23 @@
  * The full object cost a 17,235-rule ingest 11 MB of JSON (the file path and the rule text again in
  * every row): stringifying it, inserting it and committing it took longer than parsing the capture.
  */
+import type { Statement } from 'better-sqlite3';
 import type { RealizedRule } from '../model/rule.js';
 import { endpointText, portsText } from '../model/rule-text.js';
 
-/** The statement that stores one rule; {@link ruleValues} gives its parameters. */
+/** The statement that stores one rule; {@link insertRuleRow} runs it. */
 export const INSERT_RULE = `INSERT INTO rules (ruleset_id, idx, section, rule_id, position, internal, direction, af,
     protocol, ethertype, strict, stateless, icmp_type, icmp_code, src, dst, src_ports, dst_ports, action, log, alg, tag,
     line, col, text, match_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-/** The parameters of {@link INSERT_RULE} for a rule of the ruleset row `rulesetId`. */
-export function ruleValues(rulesetId: number, r: RealizedRule): unknown[] {
-  return [rulesetId, r.index, r.section, r.ruleId, r.position, r.internal ? 1 : 0, r.direction, r.af, r.protocol,
+/** Runs {@link INSERT_RULE} (prepared) for a rule of the ruleset row `rulesetId`. */
+export function insertRuleRow(stmt: Statement, rulesetId: number, r: RealizedRule): void {
+  // The values as arguments, not one array: better-sqlite3 reads an array element by element
+  // through the V8 API, which measured 15-20% slower for these 26 values (17,235 rows: 86 vs 72 ms).
+  stmt.run(rulesetId, r.index, r.section, r.ruleId, r.position, r.internal ? 1 : 0, r.direction, r.af, r.protocol,
     r.ethertype, r.strict ? 1 : 0, r.stateless ? 1 : 0, r.icmpType, r.icmpCode, endpointText(r.src),
     endpointText(r.dst), r.srcPorts === null ? null : portsText(r.srcPorts), r.dstPorts === null ? null : portsText(r.dstPorts),
-    r.action, r.log ? 1 : 0, r.alg, r.tag, r.span.line, r.span.column, r.text, encodeMatch(r)];
+    r.action, r.log ? 1 : 0, r.alg, r.tag, r.span.line, r.span.column, r.text, encodeMatch(r));
 }
 
 /** The columns of `rules` that {@link decodeRule} reads, in this order, after `match_json`. */
