@@ -1,7 +1,8 @@
 /**
- * Audit rules worker: the sections that evaluate the realized rules (audit-rules.ts) on a
- * second core while the audit's main thread runs the set queries. It opens its own read-only
- * connection to the store file; SQLite serves both readers.
+ * Audit rules worker: the static shadow analysis and drift's whole-store replay (audit-rules.ts
+ * ruleSections) on a second core while the audit's main thread runs the set queries, the
+ * explanations and duplicates. It opens its own read-only connection to the
+ * store file; SQLite serves both readers.
  *   in:  workerData = { path }
  *   out: { type: 'step', name } ... then { type: 'done', result } | { type: 'error', message }
  */

@@ -114,10 +114,10 @@ function stateDecision(s: ConnState, what: string): Decision {
   });
 }
 
-/** Rule lookups already built, per compiled filter (a replayer per connection, as explain runs, would rebuild them each time). */
 /** ruleset name -> position -> the rules at it (usually one), in filter order. */
 type RuleIndex = Map<string, Map<number, CompiledRule[]>>;
 
+/** Rule lookups already built, per compiled filter (a replayer per connection, as explain runs, would rebuild them each time). */
 const ruleIndexes = new WeakMap<CompiledFilter, RuleIndex>();
 /** per shared rule array (filters alike share theirs, compile.ts): position -> rules */
 const positionIndexes = new WeakMap<readonly CompiledRule[], Map<number, CompiledRule[]>>();
@@ -155,11 +155,10 @@ function ruleIndex(c: CompiledFilter): RuleIndex {
   return m;
 }
 
-/** The filter's first rule (in rule order) with this ruleset and rule id, at any position. */
-function firstRule(index: RuleIndex, ruleset: string, ruleId: number | string): CompiledRule | null {
-  let first: CompiledRule | null = null;
-  for (const at of index.get(ruleset)?.values() ?? []) for (const r of at) if (r.ruleId === ruleId && (first === null || r.index < first.index)) first = r;
-  return first;
+/** The filter's first rule (in evaluation order) with this ruleset and rule id, at any position. */
+function firstRule(c: CompiledFilter, ruleset: string, ruleId: number | string): CompiledRule | null {
+  for (const rs of c.rulesets) for (const r of rs.rules) if (r.ruleset === ruleset && r.ruleId === ruleId) return r;
+  return null;
 }
 
 /** The first rule of the filter with this ruleset, rule id and position (as the Decision names it). */
@@ -636,7 +635,7 @@ export class Replayer {
         // the RST moves the sender's state to TCP closed (§4.3 [inferred]); a TERM RST is expected if the creating rule logs
         target.table.close(k, t, 'reject-reset', 'RST', target.table.timers.tcpClosed, null);
         synth.closedState = k;
-        const creator = s.ruleset !== null && s.ruleId !== null ? firstRule(target.rules, s.ruleset, s.ruleId) : null;
+        const creator = s.ruleset !== null && s.ruleId !== null ? firstRule(target.compiled, s.ruleset, s.ruleId) : null;
         if (creator?.log) notes.push(`expect a TERM ... TCP RST line on ${owner} for rule ${s.ruleId} [inferred §4.3]`);
       }
       return synth;

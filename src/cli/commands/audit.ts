@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -100,7 +100,8 @@ export function auditCommand(ctx: CliContext): CommandModule<object, Args> {
         if (argv.output !== undefined) {
           const fd = openSync(argv.output, 'w');
           try {
-            for (const piece of renderAuditChunks(report, format)) writeSync(fd, piece);
+            // writeFileSync on an fd writes the whole piece at the current offset (writeSync may write part of it)
+            for (const piece of renderAuditChunks(report, format)) writeFileSync(fd, piece);
           } finally {
             closeSync(fd);
           }
