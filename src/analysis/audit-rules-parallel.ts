@@ -1,4 +1,5 @@
 import { startSiblingWorker } from '../runtime/worker.js';
+import type { EngineSpec } from '../store/analytics.js';
 import type { RuleSections } from './audit-rules.js';
 
 /**
@@ -24,10 +25,11 @@ export class RulesWorkerOutOfMemory extends Error {
   }
 }
 
-export function ruleSectionsInWorker(path: string, opts: { heapMb?: number | undefined; onStep?: (name: string) => void } = {}): Promise<RuleSections> {
+/** `path`: the store file (rules); `engine`: where the events are (the same store by default). */
+export function ruleSectionsInWorker(path: string, opts: { engine?: EngineSpec | undefined; heapMb?: number | undefined; onStep?: (name: string) => void } = {}): Promise<RuleSections> {
   const heapMb = opts.heapMb ?? RULES_HEAP_MB;
   const worker = startSiblingWorker(import.meta.url, 'audit-rules-worker', {
-    workerData: { path },
+    workerData: { path, engine: opts.engine ?? { kind: 'sqlite', path } },
     resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: YOUNG_MB },
   });
   return new Promise((resolve, reject) => {

@@ -1,10 +1,11 @@
+import type { AnalyticsEngine } from '../store/analytics.js';
 import type { Db } from '../store/open.js';
 import { filterNamesWithRules } from '../store/realized-repo.js';
-import { findDrift, type DriftReport } from './drift.js';
+import { findDriftVia, type DriftReport } from './drift.js';
 import type { Explanation } from './explain.js';
-import { explainContext, explainStore } from './explain-store.js';
+import { explainContext, explainVia } from './explain-store.js';
 import { lintStore } from './lint.js';
-import type { Ownership } from './ownership.js';
+import { loadOwnershipVia, type Ownership } from './ownership.js';
 import type { ShadowReport } from './shadow.js';
 
 /** REJECT/RST connections of one cause, with the first fix that resolves it. */
@@ -25,13 +26,13 @@ export interface ExplainSection {
 }
 
 /** The REJECT/RST connections explained one at a time (each replayed on its own), summarised by cause. */
-export function explainSection(db: Db, opts: { limit: number; ownership?: Ownership }): ExplainSection {
+export async function explainSection(engine: AnalyticsEngine, db: Db, opts: { limit: number; ownership: Ownership }): Promise<ExplainSection> {
   const explanations: Explanation[] = [];
   const causes = new Map<string, CauseSummary>();
   let connections = 0;
   const ctx = explainContext(db, {}, opts.ownership);
-  explainStore(
-    db,
+  await explainVia(
+    engine,
     {},
     { kind: 'reject-or-reset' },
     (x) => {
@@ -63,7 +64,7 @@ export interface RuleSections {
 
 export const RULE_STEPS = ['shadowed rules', 'drift'] as const;
 
-export function ruleSections(db: Db, opts: { onStep?: (name: (typeof RULE_STEPS)[number]) => void } = {}): RuleSections {
+export async function ruleSections(engine: AnalyticsEngine, db: Db, opts: { onStep?: (name: (typeof RULE_STEPS)[number]) => void } = {}): Promise<RuleSections> {
   // the static analysis first, on an empty heap: its short-lived garbage is gone, and its space
   // reused, before the replay loads the compiled rules (after it, the two peaks added up: +80 MB RSS)
   opts.onStep?.('shadowed rules');
@@ -71,6 +72,6 @@ export function ruleSections(db: Db, opts: { onStep?: (name: (typeof RULE_STEPS)
   const shadow = lintStore(db);
   opts.onStep?.('drift');
   const withRules = filterNamesWithRules(db).length > 0;
-  const drift: DriftReport = withRules ? findDrift(db) : { compared: 0, drifted: 0, groups: [] };
+  const drift: DriftReport = withRules ? await findDriftVia(engine, db, {}, { owners: await loadOwnershipVia(engine, db) }) : { compared: 0, drifted: 0, groups: [] };
   return { shadow, drift, withRules };
 }

@@ -1,5 +1,5 @@
-import type { Db } from '../store/open.js';
-import { actionCounts, eventsOverTime, eventTimeSpan, hostCounts, topDeniedFlows, topFilters, topRules, type DeniedFlow } from '../store/audit-repo.js';
+import type { AnalyticsEngine } from '../store/analytics.js';
+import type { DeniedFlow } from '../store/audit-repo.js';
 
 /** Who a filter hash is, from getfilters / summarize-dvfilter (null fields when no inventory names it). */
 export interface FilterName {
@@ -79,21 +79,23 @@ export function bucketWidth(spanMs: number): number {
   return week * Math.ceil(spanMs / week / MAX_BUCKETS);
 }
 
-/** Traffic section (after `buildTrafficCells`): counts by action and host, the top filters, rules and denied flows, the time series. */
-export function trafficSection(db: Db, names: FilterNames, topLimit: number): Traffic {
+/** Traffic section: counts by action and host, the top filters, rules and denied flows, the time series. */
+export async function trafficSection(engine: AnalyticsEngine, names: FilterNames, topLimit: number): Promise<Traffic> {
   let packets = 0;
   let sessionEnds = 0;
   const byAction: ActionCount[] = [];
-  for (const a of actionCounts(db)) {
+  for (const a of await engine.actionCounts()) {
     if (a.term) sessionEnds += a.events;
     else {
       packets += a.events;
       byAction.push({ action: a.action ?? '-', events: a.events });
     }
   }
-  const filters = topFilters(db, topLimit);
-  const rules = topRules(db, topLimit);
-  const top = topDeniedFlows(db, topLimit);
+  const filters = await engine.topFilters(topLimit);
+  const rules = await engine.topRules(topLimit);
+  const top = await engine.topDeniedFlows(topLimit);
+  const byHost = await engine.hostCounts();
+  const series = await timeSeries(engine);
   const nameOf = (h: string | null) => (h === null ? undefined : names.get(h));
   return {
     packets,
@@ -106,22 +108,22 @@ export function trafficSection(db: Db, names: FilterNames, topLimit: number): Tr
       return { filter: f.filterHash, name: n?.name ?? null, vm: n?.vm ?? null, host: f.host, events: f.events, denied: f.denied, rejected: f.rejected };
     }),
     distinctFilters: filters.distinct,
-    byHost: hostCounts(db),
+    byHost,
     topDenied: top.flows.map(({ firstMs, lastMs, filterHash, ...f }) => ({ ...f, filter: filterHash, name: nameOf(filterHash)?.name ?? null, first: iso(firstMs), last: iso(lastMs) })),
     distinctDeniedFlows: top.distinct,
-    timeSeries: timeSeries(db),
+    timeSeries: series,
   };
 }
 
-function timeSeries(db: Db): TimeSeries {
-  const span = eventTimeSpan(db);
+async function timeSeries(engine: AnalyticsEngine): Promise<TimeSeries> {
+  const span = await engine.eventTimeSpan();
   if (span.firstMs === null || span.lastMs === null) return { bucketMs: 0, actions: [], buckets: [] };
   const bucketMs = bucketWidth(span.lastMs - span.firstMs);
   // align to the unit (a 1-minute bucket starts on the minute) so charts read naturally
   const origin = span.firstMs - (span.firstMs % bucketMs);
   const actions = new Set<string>();
   const buckets = new Map<number, Record<string, number>>();
-  for (const b of eventsOverTime(db, origin, bucketMs)) {
+  for (const b of await engine.eventsOverTime(origin, bucketMs)) {
     const a = b.action ?? '-';
     actions.add(a);
     let counts = buckets.get(b.startMs);

@@ -1,13 +1,15 @@
+import type { AnalyticsEngine, EngineSpec } from '../store/analytics.js';
+import { openAnalytics } from '../store/analytics-open.js';
 import type { Db } from '../store/open.js';
-import { buildTrafficCells, eventTimeSpan, rejectedByCode, storeCounts, type RejectedReason, type StoreCounts } from '../store/audit-repo.js';
+import { rejectedByCode, storeCounts, type RejectedReason, type StoreCounts, type TimeSpan } from '../store/audit-repo.js';
 import { listFilters } from '../store/realized-repo.js';
 import { listSources } from '../store/sources-repo.js';
 import { iso, trafficSection, type FilterNames, type Traffic } from './audit-traffic.js';
 import { explainSection, ruleSections, type CauseSummary, type RuleSections } from './audit-rules.js';
 import { RulesWorkerOutOfMemory, ruleSectionsInWorker } from './audit-rules-parallel.js';
 import type { DriftReport } from './drift.js';
-import { findDuplicates, type DuplicatesReport } from './duplicates.js';
-import { loadOwnership } from './ownership.js';
+import { findDuplicatesVia, type DuplicatesReport } from './duplicates.js';
+import { loadOwnershipVia } from './ownership.js';
 import type { Explanation } from './explain.js';
 import type { ShadowItem } from './shadow.js';
 import { DEFAULT_RULE_LIMITS, ruleUsage, type HostRuleCount, type RuleCount, type RuleHitCount, type UnusedRule } from './rule-usage.js';
@@ -91,6 +93,8 @@ export interface AuditOptions {
   ruleLimits?: { perFilter: number; perHost: number };
   /** the store's file: the rule sections (shadowed rules, drift) then run in a worker thread beside the rest (null: in-memory, inline) */
   storePath?: string | null;
+  /** where the events are (issue 11): the store itself by default; the catalogue (sources, filters, rules) is always `db` */
+  engine?: EngineSpec | undefined;
   /** the rules worker's heap ceiling, MB (audit-rules-parallel.ts) */
   rulesHeapMb?: number | undefined;
   /** called as each analysis starts, with how many had started before it (0-based) and its name (one of `AUDIT_STEPS`) */
@@ -99,7 +103,7 @@ export interface AuditOptions {
 
 export const AUDIT_STEPS = ['inputs', 'traffic', 'explanations', 'duplicates', 'rule usage', 'shadowed rules', 'drift'] as const;
 
-function inputsSection(db: Db, counts: StoreCounts): Inputs {
+function inputsSection(db: Db, counts: StoreCounts, span: TimeSpan): Inputs {
   const sources = listSources(db);
   const files = sources.map((s) => ({ path: s.path, format: s.format, host: s.host, status: s.status, lines: s.linesDone, events: s.events, skipped: s.skipped, rejected: s.rejected }));
   const formats = new Map<string, Inputs['formats'][number]>();
@@ -110,7 +114,6 @@ function inputsSection(db: Db, counts: StoreCounts): Inputs {
     x.events += f.events;
     formats.set(f.format, x);
   }
-  const span = eventTimeSpan(db);
   const sum = (k: 'lines' | 'events' | 'skipped' | 'rejected') => files.reduce((n, f) => n + f[k], 0);
   return {
     files,
@@ -123,21 +126,30 @@ function inputsSection(db: Db, counts: StoreCounts): Inputs {
 }
 
 export async function runAudit(db: Db, opts: AuditOptions): Promise<AuditReport> {
+  const spec = opts.engine ?? (opts.storePath ? { kind: 'sqlite' as const, path: opts.storePath } : undefined);
+  // no store file (an in-memory store): the events are in `db` itself
+  const engine = await openAnalytics(spec ?? { kind: 'sqlite', path: ':memory:' }, db);
+  try {
+    return await auditWith(engine, db, opts, spec);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function auditWith(engine: AnalyticsEngine, db: Db, opts: AuditOptions, spec: EngineSpec | undefined): Promise<AuditReport> {
   let started = 0;
   const step = (name: string) => opts.onStep?.(started++, name);
   const notes: string[] = [];
 
   // the rule sections (shadowed rules, drift) start at once on the second core, and read the
   // store beside the set queries and the explanations that run here meanwhile
-  const parallel = opts.storePath ? ruleSectionsInWorker(opts.storePath, { heapMb: opts.rulesHeapMb, onStep: step }) : null;
+  const parallel = opts.storePath ? ruleSectionsInWorker(opts.storePath, { engine: spec, heapMb: opts.rulesHeapMb, onStep: step }) : null;
   // a failure in the worker is reported when awaited, not as an unhandled rejection meanwhile
   parallel?.catch(() => undefined);
 
   step('inputs');
-  // the one scan the traffic, inputs and rule-usage figures are read from
-  buildTrafficCells(db);
   const counts = storeCounts(db);
-  const inputs = inputsSection(db, counts);
+  const inputs = inputsSection(db, counts, await engine.eventTimeSpan());
   const names = new Map<string, { name: string | null; vm: string | null; host: string | null }>();
   const filters = listFilters(db);
   for (const f of filters) if (f.hash !== null && !names.has(f.hash)) names.set(f.hash, { name: f.name, vm: f.vmName, host: f.host });
@@ -145,7 +157,7 @@ export async function runAudit(db: Db, opts: AuditOptions): Promise<AuditReport>
   for (const f of filters) if (f.host !== null) filtersPerHost.set(f.host, (filtersPerHost.get(f.host) ?? 0) + 1);
 
   step('traffic');
-  const traffic = trafficSection(db, names as FilterNames, opts.limit);
+  const traffic = await trafficSection(engine, names as FilterNames, opts.limit);
   const hostEvents = new Map<string, number>();
   for (const h of traffic.byHost) if (h.host !== null) hostEvents.set(h.host, h.events);
   inputs.hosts = [...new Set([...hostEvents.keys(), ...filtersPerHost.keys()])]
@@ -154,29 +166,29 @@ export async function runAudit(db: Db, opts: AuditOptions): Promise<AuditReport>
 
   step('explanations');
   // one ownership (a few store-wide queries) for explaining and duplicates
-  const ownership = loadOwnership(db);
-  const { explanations, connections, causes } = explainSection(db, { limit: opts.limit, ownership });
+  const ownership = await loadOwnershipVia(engine, db);
+  const { explanations, connections, causes } = await explainSection(engine, db, { limit: opts.limit, ownership });
 
   step('duplicates');
-  const duplicates = findDuplicates(db, { windowMs: opts.windowMs, limit: opts.limit, ownership });
+  const duplicates = await findDuplicatesVia(engine, db, { windowMs: opts.windowMs, limit: opts.limit, ownership });
 
   step('rule usage');
-  const usage = ruleUsage(db, opts.ruleLimits ?? DEFAULT_RULE_LIMITS);
+  const usage = await ruleUsage(engine, db, opts.ruleLimits ?? DEFAULT_RULE_LIMITS);
   if (usage.silentFilters.length > 0)
     notes.push(`${usage.silentFilters.length} filter(s) with realized rules logged no event in the store; their rules are not counted as unused: ${usage.silentFilters.slice(0, 10).join(', ')}${usage.silentFilters.length > 10 ? ', ...' : ''}`);
   if (counts.rules > 0)
     notes.push(`unused rules: only rules with logging on can be judged (dfwpktlog records only logged rules); ${usage.countedRules} logged rule(s) counted, rules without logging are listed as not-logged`);
 
-  const inline = () => ruleSections(db, { onStep: step });
+  const inline = () => ruleSections(engine, db, { onStep: step });
   let r: RuleSections;
-  if (parallel === null) r = inline();
+  if (parallel === null) r = await inline();
   else {
     try {
       r = await parallel;
     } catch (e) {
       if (!(e instanceof RulesWorkerOutOfMemory)) throw e;
       notes.push(`shadowed rules and drift ran on the main thread: ${e.message}`);
-      r = inline();
+      r = await inline();
     }
   }
   const { drift, shadow } = r;

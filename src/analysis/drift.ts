@@ -1,9 +1,10 @@
-import type { ReplayOptions } from '../engine/replay.js';
+import type { OwnerLookup, ReplayOptions } from '../engine/replay.js';
 import type { Verdict } from '../model/decision.js';
+import type { AnalyticsEngine } from '../store/analytics.js';
 import type { Db } from '../store/open.js';
 import type { EventStreamQuery } from '../store/events-repo.js';
 import type { LoadedFilter } from './realized.js';
-import { replayStore } from './replay-store.js';
+import { replayStore, replayVia, type ReplayVisitor } from './replay-store.js';
 
 /**
  * Drift (DESIGN.md §6): events whose logged action or rule differs from what the engine decides
@@ -33,10 +34,23 @@ const SAMPLES = 5;
 
 /** Streams a replay of the store and collects its drift (`filters`: compiled rules already loaded, else read from the store). */
 export function findDrift(db: Db, query: EventStreamQuery = {}, opts: ReplayOptions = {}, filters?: ReadonlyMap<string, LoadedFilter>): DriftReport {
+  const c = driftCollector();
+  replayStore(db, query, opts, c.visit, filters);
+  return c.report();
+}
+
+/** The same, with the events read through an analytics engine (rules and ownership as `replayVia` takes them). */
+export async function findDriftVia(engine: AnalyticsEngine, db: Db, query: EventStreamQuery, opts: ReplayOptions & { owners: OwnerLookup }, filters?: ReadonlyMap<string, LoadedFilter>): Promise<DriftReport> {
+  const c = driftCollector();
+  await replayVia(engine, db, query, opts, c.visit, filters);
+  return c.report();
+}
+
+function driftCollector(): { visit: ReplayVisitor; report(): DriftReport } {
   const groups = new Map<string, DriftGroup>();
   let compared = 0;
   let drifted = 0;
-  replayStore(db, query, opts, (r, e) => {
+  const visit: ReplayVisitor = (r, e) => {
     if (r.agreement === 'no-rules' || r.agreement === 'excluded') return;
     compared++;
     if (r.agreement !== 'drift') return;
@@ -57,6 +71,7 @@ export function findDrift(db: Db, query: EventStreamQuery = {}, opts: ReplayOpti
       sampleEvents: [e.id],
       note: r.notes.find((n) => n.startsWith('log says')) ?? r.notes[0] ?? '',
     });
-  }, filters);
-  return { compared, drifted, groups: [...groups.values()].sort((a, b) => b.events - a.events || a.filter.localeCompare(b.filter)) };
+  };
+  const report = (): DriftReport => ({ compared, drifted, groups: [...groups.values()].sort((a, b) => b.events - a.events || a.filter.localeCompare(b.filter)) });
+  return { visit, report };
 }

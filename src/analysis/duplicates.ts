@@ -1,8 +1,9 @@
+import type { AnalyticsEngine } from '../store/analytics.js';
 import type { Db } from '../store/open.js';
 import { streamPacketRecords, type PacketRecord } from '../store/duplicates-repo.js';
 import { bothDirectionsInFilters } from '../store/ownership-repo.js';
 import { listFilters } from '../store/realized-repo.js';
-import { isGroupAddress, loadOwnership, mayBeDirectedBroadcast, type Ownership } from './ownership.js';
+import { isGroupAddress, loadOwnership, loadOwnershipVia, mayBeDirectedBroadcast, type Ownership } from './ownership.js';
 
 /**
  * Duplicate-filter detection (DESIGN.md §6 "Duplicate-filter match"): the same packet logged on
@@ -123,7 +124,34 @@ interface FilterTally {
 
 export function findDuplicates(db: Db, opts: DuplicatesOptions): DuplicatesReport {
   const own = opts.ownership ?? loadOwnership(db, opts.extraFilters ? { filters: opts.extraFilters } : {});
-  const bothIn = new Set(bothDirectionsInFilters(db));
+  const sweep = duplicateSweep(own, bothDirectionsInFilters(db), opts);
+  for (const r of streamPacketRecords(db, { host: opts.host })) sweep.push(r);
+  return sweep.finish(filterNames(db));
+}
+
+/** The same, with the events read through an analytics engine (the catalogue stays in `db`). */
+export async function findDuplicatesVia(engine: AnalyticsEngine, db: Db, opts: DuplicatesOptions): Promise<DuplicatesReport> {
+  const own = opts.ownership ?? (await loadOwnershipVia(engine, db, opts.extraFilters ? { filters: opts.extraFilters } : {}));
+  const sweep = duplicateSweep(own, await engine.bothDirectionsInFilters(), opts);
+  for await (const batch of engine.packetRecords({ host: opts.host })) for (const r of batch) sweep.push(r);
+  return sweep.finish(filterNames(db));
+}
+
+type FilterNameMap = ReadonlyMap<string, { name: string; vm: string | null; host: string | null }>;
+
+function filterNames(db: Db): FilterNameMap {
+  const names = new Map<string, { name: string; vm: string | null; host: string | null }>();
+  for (const f of listFilters(db)) if (f.hash !== null && !names.has(f.hash)) names.set(f.hash, { name: f.name, vm: f.vmName, host: f.host });
+  return names;
+}
+
+/**
+ * The sweep over packet records in `streamPacketRecords` order: records of one packet on one
+ * host are adjacent, so a group is held only until the next key; per-filter tallies are bounded
+ * by filters and rules.
+ */
+function duplicateSweep(own: Ownership, bothDirectionsIn: readonly string[], opts: DuplicatesOptions): { push(r: PacketRecord): void; finish(names: FilterNameMap): DuplicatesReport } {
+  const bothIn = new Set(bothDirectionsIn);
   const tallies = new Map<string, FilterTally>();
   const summary: DuplicatesSummary = { records: 0, groups: 0, expectedPairs: 0, broadcast: 0, extraObserverGroups: 0, unknownGroups: 0, observers: 0, promiscuousSuspects: 0, groupsListed: 0 };
   const listed: DuplicateGroup[] = [];
@@ -187,7 +215,7 @@ export function findDuplicates(db: Db, opts: DuplicatesOptions): DuplicatesRepor
     a.host === b.host && a.af === b.af && a.protocol === b.protocol && a.src === b.src && a.dst === b.dst &&
     a.srcPort === b.srcPort && a.dstPort === b.dstPort && a.flags === b.flags;
 
-  for (const r of streamPacketRecords(db, { host: opts.host })) {
+  const push = (r: PacketRecord) => {
     summary.records++;
     seenFilters.add(r.filterHash);
     const first = group[0];
@@ -208,30 +236,31 @@ export function findDuplicates(db: Db, opts: DuplicatesOptions): DuplicatesRepor
       if (u === undefined) t.rules.set(k, { rule: r.rule, action: r.action, count: 1 });
       else u.count++;
     }
-  }
-  flush();
+  };
 
-  const names = new Map<string, { name: string; vm: string | null; host: string | null }>();
-  for (const f of listFilters(db)) if (f.hash !== null && !names.has(f.hash)) names.set(f.hash, { name: f.name, vm: f.vmName, host: f.host });
-  const observers: ObserverReport[] = [];
-  for (const [hash, t] of [...tallies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (t.observerGroups === 0) continue;
-    const evidence: string[] = [];
-    if (t.notOwnedInGroup) evidence.push('not-owned');
-    if (bothIn.has(hash)) evidence.push('both-directions-in');
-    const n = names.get(hash);
-    observers.push({
-      filter: hash, name: n?.name ?? null, vm: n?.vm ?? null, host: n?.host ?? t.host,
-      verdict: t.notOwnedInGroup ? 'promiscuous-suspect' : 'extra-observer', evidence,
-      ownershipBasis: own.basis(hash), ownedAddresses: own.addressesOf(hash), groups: t.observerGroups,
-      flowsNotOwned: t.flowsNotOwned, drops: t.drops,
-      rules: [...t.rules.values()].sort((a, b) => b.count - a.count || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)),
-    });
-  }
-  summary.observers = observers.length;
-  summary.promiscuousSuspects = observers.filter((o) => o.verdict === 'promiscuous-suspect').length;
-  summary.groupsListed = listed.length;
-  return { observers, groups: listed, summary, notes: notesFor(observers, [...seenFilters].map((h) => own.basis(h)), opts) };
+  const finish = (names: FilterNameMap): DuplicatesReport => {
+    flush();
+    const observers: ObserverReport[] = [];
+    for (const [hash, t] of [...tallies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (t.observerGroups === 0) continue;
+      const evidence: string[] = [];
+      if (t.notOwnedInGroup) evidence.push('not-owned');
+      if (bothIn.has(hash)) evidence.push('both-directions-in');
+      const n = names.get(hash);
+      observers.push({
+        filter: hash, name: n?.name ?? null, vm: n?.vm ?? null, host: n?.host ?? t.host,
+        verdict: t.notOwnedInGroup ? 'promiscuous-suspect' : 'extra-observer', evidence,
+        ownershipBasis: own.basis(hash), ownedAddresses: own.addressesOf(hash), groups: t.observerGroups,
+        flowsNotOwned: t.flowsNotOwned, drops: t.drops,
+        rules: [...t.rules.values()].sort((a, b) => b.count - a.count || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)),
+      });
+    }
+    summary.observers = observers.length;
+    summary.promiscuousSuspects = observers.filter((o) => o.verdict === 'promiscuous-suspect').length;
+    summary.groupsListed = listed.length;
+    return { observers, groups: listed, summary, notes: notesFor(observers, [...seenFilters].map((h) => own.basis(h)), opts) };
+  };
+  return { push, finish };
 }
 
 function notesFor(observers: ObserverReport[], bases: ('inventory' | 'inferred' | 'none')[], opts: DuplicatesOptions): string[] {

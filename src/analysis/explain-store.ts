@@ -1,5 +1,6 @@
 import type { ReplayOptions } from '../engine/replay.js';
 import type { ReplayInput } from '../model/packet-event.js';
+import type { AnalyticsEngine } from '../store/analytics.js';
 import type { Db } from '../store/open.js';
 import { streamConnectionGroups, type ConnectionSelector, type EventStreamQuery } from '../store/events-repo.js';
 import { listFilters } from '../store/realized-repo.js';
@@ -26,8 +27,22 @@ export function explainContext(db: Db, replay: Omit<ReplayOptions, 'owners' | 't
  * to `visit`, and only the current connection is held. Returns how many were explained.
  */
 export function explainStore(db: Db, query: EventStreamQuery, sel: ConnectionSelector, visit: (x: Explanation) => void, ctx: ExplainContext = explainContext(db)): number {
+  const g = connectionGrouper(ctx, visit);
+  for (const { group, event } of streamConnectionGroups(db, query, sel)) g.push(group, event);
+  return g.end();
+}
+
+/** The same, with the events read through an analytics engine. */
+export async function explainVia(engine: AnalyticsEngine, query: EventStreamQuery, sel: ConnectionSelector, visit: (x: Explanation) => void, ctx: ExplainContext): Promise<number> {
+  const g = connectionGrouper(ctx, visit);
+  for await (const batch of engine.connectionGroups(query, sel)) for (const { group, event } of batch) g.push(group, event);
+  return g.end();
+}
+
+/** Collects a grouped stream's rows into connections and explains each when the next begins. */
+function connectionGrouper(ctx: ExplainContext, visit: (x: Explanation) => void): { push(group: string, event: ReplayInput): void; end(): number } {
   let n = 0;
-  let group: string | null = null;
+  let current: string | null = null;
   let events: ReplayInput[] = [];
   const flush = () => {
     if (events.length === 0) return;
@@ -35,13 +50,17 @@ export function explainStore(db: Db, query: EventStreamQuery, sel: ConnectionSel
     n++;
     events = [];
   };
-  for (const { group: g, event } of streamConnectionGroups(db, query, sel)) {
-    if (g !== group) {
+  return {
+    push(group, event) {
+      if (group !== current) {
+        flush();
+        current = group;
+      }
+      events.push(event);
+    },
+    end() {
       flush();
-      group = g;
-    }
-    events.push(event);
-  }
-  flush();
-  return n;
+      return n;
+    },
+  };
 }

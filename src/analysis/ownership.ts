@@ -1,5 +1,6 @@
+import type { AnalyticsEngine } from '../store/analytics.js';
 import type { Db } from '../store/open.js';
-import { addressClaims, bothDirectionsInFilters, declaredAddresses } from '../store/ownership-repo.js';
+import { addressClaims, bothDirectionsInFilters, declaredAddresses, type AddressClaim } from '../store/ownership-repo.js';
 
 /** Which filter (vNIC) owns which address: from a declared inventory, or inferred from the logs. */
 export interface Ownership {
@@ -37,23 +38,41 @@ export function mayBeDirectedBroadcast(ip: string): boolean {
  *    (never an IPv4 .255 address, which may be a directed broadcast every vNIC receives);
  * 3. an address two filters claim at the same strength has no owner (ambiguous, not guessed).
  */
-export function loadOwnership(db: Db, extra: { filters?: { hash: string; ips: string[] }[] } = {}): Ownership {
+export function loadOwnership(db: Db, extra: OwnershipExtra = {}): Ownership {
+  return ownershipFrom(declaredAddresses(db), extra, bothDirectionsInFilters(db), addressClaims(db));
+}
+
+/** The same, with the event-side queries answered by an analytics engine (the catalogue stays in `db`). */
+export async function loadOwnershipVia(engine: AnalyticsEngine, db: Db, extra: OwnershipExtra = {}): Promise<Ownership> {
+  return ownershipFrom(declaredAddresses(db), extra, await engine.bothDirectionsInFilters(), await engine.addressClaims());
+}
+
+export interface OwnershipExtra {
+  filters?: { hash: string; ips: string[] }[];
+}
+
+function ownershipFrom(
+  declaredRows: readonly { filterHash: string; ips: string[] }[],
+  extra: OwnershipExtra,
+  bothDirectionsIn: readonly string[],
+  claims: readonly AddressClaim[],
+): Ownership {
   const declared = new Map<string, Set<string>>();
   const declare = (hash: string, ips: readonly string[]) => {
     let s = declared.get(hash);
     if (s === undefined) declared.set(hash, (s = new Set()));
     for (const ip of ips) s.add(ip);
   };
-  for (const d of declaredAddresses(db)) declare(d.filterHash, d.ips);
+  for (const d of declaredRows) declare(d.filterHash, d.ips);
   for (const f of extra.filters ?? []) declare(f.hash, f.ips);
   const declaredOwner = new Map<string, string | null>();
   for (const [hash, ips] of declared) for (const ip of ips) declaredOwner.set(ip, declaredOwner.has(ip) && declaredOwner.get(ip) !== hash ? null : hash);
 
-  const observers = new Set(bothDirectionsInFilters(db));
+  const observers = new Set(bothDirectionsIn);
   // per host|ip: the filters claiming it by OUT source, and by IN destination (non-observers)
   const strong = new Map<string, Set<string>>();
   const weak = new Map<string, Set<string>>();
-  for (const c of addressClaims(db)) {
+  for (const c of claims) {
     if (isGroupAddress(c.ip)) continue;
     // receiving for x.x.x.255 is what every vNIC does with a directed broadcast: no evidence of owning it
     const into = c.via === 'out-src' ? strong : observers.has(c.filterHash) || mayBeDirectedBroadcast(c.ip) ? null : weak;

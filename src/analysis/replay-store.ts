@@ -1,6 +1,7 @@
 import { Replayer, type OwnerLookup, type ReplayOptions, type ReplaySummary } from '../engine/replay.js';
 import type { ReplayInput } from '../model/packet-event.js';
 import type { ReplayEventResult } from '../model/replay.js';
+import type { AnalyticsEngine } from '../store/analytics.js';
 import type { Db } from '../store/open.js';
 import { streamEventsByHostTime, type EventStreamQuery } from '../store/events-repo.js';
 import { loadOwnership } from './ownership.js';
@@ -25,5 +26,19 @@ export function replayStore(db: Db, query: EventStreamQuery, opts: ReplayOptions
   const owners: OwnerLookup = opts.owners ?? loadOwnership(db);
   const r = new Replayer(compiledOnly(filters), owners, opts);
   for (const e of streamEventsByHostTime(db, { ...query, dfwOnly: true })) visit(r.push(e), e);
+  return { filters, summary: r.finish() };
+}
+
+/** The same, with the events read through an analytics engine; `owners` must be given (loadOwnershipVia), the rules come from `db`. */
+export async function replayVia(
+  engine: AnalyticsEngine,
+  db: Db,
+  query: EventStreamQuery,
+  opts: ReplayOptions & { owners: OwnerLookup },
+  visit: ReplayVisitor,
+  filters: ReadonlyMap<string, LoadedFilter> = loadCompiledFilters(db),
+): Promise<StoreReplay> {
+  const r = new Replayer(compiledOnly(filters), opts.owners, opts);
+  for await (const batch of engine.eventsByHostTime({ ...query, dfwOnly: true })) for (const e of batch) visit(r.push(e), e);
   return { filters, summary: r.finish() };
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../store/open.js';
-import { ruleHitsOn, streamRuleLines } from '../store/audit-repo.js';
+import type { AnalyticsEngine } from '../store/analytics.js';
+import { streamRuleLines } from '../store/audit-repo.js';
 import { filterNamesWithRules, listFilters } from '../store/realized-repo.js';
 
 /**
@@ -97,11 +98,12 @@ function listRuleFilterHashes(db: Db, byName: ReadonlyMap<string, { hash: string
   return filterNamesWithRules(db).map((n) => byName.get(n)?.hash ?? n);
 }
 
-export function ruleUsage(db: Db, limits: { perFilter: number; perHost: number } = DEFAULT_RULE_LIMITS): RuleUsage {
+/** Rule hits from the engine's events, rules from the store (`db`). */
+export async function ruleUsage(engine: AnalyticsEngine, db: Db, limits: { perFilter: number; perHost: number } = DEFAULT_RULE_LIMITS): Promise<RuleUsage> {
   const byName = new Map(listFilters(db).map((f) => [f.name, f]));
   // packet records per rule id, only on the filters that have realized rules
   const withRules = [...new Set(listRuleFilterHashes(db, byName))];
-  const counted0 = ruleHitsOn(db, withRules);
+  const counted0 = await engine.ruleHitsOn(withRules);
   const hits = new Map<string, Map<number, number>>();
   const logging = new Set(counted0.logging);
   for (const h of counted0.hits) {
