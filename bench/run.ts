@@ -10,7 +10,10 @@ import { regexParseLine, regexScanLine } from './regex-baseline.js';
 import { readLines } from '../src/ingest/read-lines.js';
 import { parseDfwpktlogLine } from '../src/parse/dfwpktlog.js';
 import { benchAudit } from './audit.js';
+import { benchClickHouse } from './clickhouse.js';
 import { benchDiagnose } from './diagnose.js';
+import { benchDuckDb } from './duckdb.js';
+import { benchEngines } from './engines.js';
 import { benchEngine } from './engine.js';
 import { benchMatrix } from './matrix.js';
 import { benchConnectivity } from './connectivity.js';
@@ -46,8 +49,20 @@ async function main(): Promise<void> {
     await auditRows();
     return finish();
   }
+  if (only === 'engines') {
+    await enginesRows();
+    return finish();
+  }
+  if (only === 'duckdb') {
+    await duckdbRows();
+    return finish();
+  }
   if (only === 'diagnose') {
     await diagnoseRows();
+    return finish();
+  }
+  if (only === 'clickhouse') {
+    await clickhouseRows();
     return finish();
   }
   if (only === 'startup' || only === 'getrules') {
@@ -263,6 +278,19 @@ function ingestEndToEnd(log: string, db: string): { linesPerSec: number; events:
   return { linesPerSec: summary.linesPerSec, events: summary.events, rssMB };
 }
 
+/** DuckDB analytics on the generated 5M-event store against the plainest DuckDB SQL for the same answer, SQLite beside (bench/duckdb.ts). */
+async function duckdbRows(): Promise<void> {
+  const d = await benchDuckDb(out);
+  results['duckdb'] = d;
+  if (d.exportSeconds) row(`export ${fmt(d.events)} events (s): Parquet / DuckDB file`, `${d.exportSeconds.parquet.toFixed(1)} / ${d.exportSeconds.duckdb.toFixed(1)}`, '', null, 'info', null);
+  row(`SQLite audit cells table, one scan of ${fmt(d.events)} events (s)`, d.sqliteCellsSeconds.toFixed(2), '', null, 'info', null);
+  for (const r of d.rows) {
+    const ratio = r.engineSeconds / r.plainSeconds;
+    const sqlite = r.sqliteSeconds === null ? '' : `, SQLite ${r.sqliteSeconds.toFixed(3)} s`;
+    row(`duckdb ${r.target}: ${r.method} (s)`, r.engineSeconds.toFixed(3), `plain SQL ${r.plainSeconds.toFixed(3)} s${sqlite}`, ratio, '<= 2x plain', ratio <= 2);
+  }
+}
+
 /** explain --all, whatif, replay on the generated 1M / 5M stores against a same-run GROUP BY (bench/diagnose.ts; DIAG_SIZES picks the stores). */
 async function diagnoseRows(): Promise<void> {
   const { rows: diag, growth } = await benchDiagnose();
@@ -276,6 +304,35 @@ async function diagnoseRows(): Promise<void> {
     row(`${r.command} (${fmt(r.size)} events)`, value, isBase ? '' : 'GROUP BY', ratio, r.target, r.ok);
   }
   if (growth !== null) row('replay peak RSS, largest / smallest store', `${growth.toFixed(2)}x`, '', null, 'flat (< 1.25x)', growth < 1.25);
+}
+
+/** ClickHouse on the 2-shard loopback cluster (scripts/clickhouse-cluster.sh start; eval "$(... env)"), SQLite beside it. */
+async function clickhouseRows(): Promise<void> {
+  const url = process.env['DFWSIM_CLICKHOUSE_URL'];
+  if (url === undefined) {
+    row('clickhouse', 'skipped', 'DFWSIM_CLICKHOUSE_URL unset', null, '', null);
+    return;
+  }
+  const c = await benchClickHouse(out, url, process.env['DFWSIM_CLICKHOUSE_SHARDS'] ?? url);
+  results['clickhouse'] = c;
+  row(`ClickHouse load, 2 shards, ${fmt(c.events)} events (rows/s)`, fmt(c.events / c.clickhouseLoadSeconds), `SQLite ingest ${fmt(c.events / c.sqliteLoadSeconds)}`,
+    c.sqliteLoadSeconds / c.clickhouseLoadSeconds, 'info', null);
+  for (const m of c.methods) {
+    row(`  ${m.name} (s)`, m.clickhouseSeconds.toFixed(2), `SQLite ${m.sqliteSeconds.toFixed(2)} s`, m.clickhouseSeconds / m.sqliteSeconds, 'info', null);
+  }
+}
+
+/** One audit per engine on the same generated store (issue 11): identical JSON, whole-process time and peak RSS. */
+async function enginesRows(): Promise<void> {
+  const url = process.env['DFWSIM_CLICKHOUSE_URL'];
+  const e = await benchEngines(out, url === undefined ? null : { url, shards: process.env['DFWSIM_CLICKHOUSE_SHARDS'] ?? url });
+  results['engines'] = e;
+  const base = e.runs[0]!;
+  for (const r of e.runs) {
+    row(`audit of ${fmt(e.events)} events on ${r.engine}, whole process (s)`, r.auditSeconds.toFixed(1), `SQLite ${base.auditSeconds.toFixed(1)} s`, r.auditSeconds / base.auditSeconds, 'JSON = SQLite', r.identical);
+    row(`  ${r.engine === 'duckdb' ? 'export --parquet' : 'ingest'} (s); audit peak RSS (MB)`, `${r.loadSeconds.toFixed(1)}; ${r.auditRssMB.toFixed(0)}`, '', null, 'info', null);
+  }
+  if (url === undefined) row('audit on clickhouse', 'skipped', 'DFWSIM_CLICKHOUSE_URL unset', null, '', null);
 }
 
 function finish(): void {

@@ -9,7 +9,8 @@
  * - Flat output: entries and chunks share one folder, so `new URL('./parse-worker.js',
  *   import.meta.url)` (src/ingest/parse-pipeline.ts) finds the worker entry from whichever chunk
  *   holds the pipeline.
- * - `better-sqlite3` stays external: it loads its native addon from its own package folder.
+ * - `better-sqlite3` and `@duckdb/node-api` stay external: they load their native addons from their own
+ *   package folders (DuckDB's only through a dynamic import, by the commands that use it).
  * - `string-width` (yargs' help layout measures every word with it, also before each command
  *   runs: yargs caches the command's help; cli-table3 measures every cell) is wrapped so that
  *   printable-ASCII text is measured by its length and the package is initialised on the first
@@ -70,14 +71,14 @@ const lazyStringWidth: Plugin = {
 export async function bundleCli(outDir: string): Promise<string[]> {
   rmSync(outDir, { recursive: true, force: true });
   const result = await build({
-    entryPoints: { run: 'src/cli/run.ts', 'parse-worker': 'src/ingest/parse-worker.ts', 'audit-rules-worker': 'src/analysis/audit-rules-worker.ts' },
+    entryPoints: { run: 'src/cli/run.ts', 'parse-worker': 'src/ingest/parse-worker.ts', 'audit-rules-worker': 'src/analysis/audit-rules-worker.ts', 'drift-worker': 'src/analysis/drift-worker.ts' },
     outdir: outDir,
     bundle: true,
     splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: ['better-sqlite3'],
+    external: ['better-sqlite3', '@duckdb/node-api'],
     plugins: [lazyStringWidth],
     // CommonJS packages bundled into ESM call `require` for node builtins
     banner: { js: "import { createRequire as __dfwsimCreateRequire } from 'node:module'; const require = __dfwsimCreateRequire(import.meta.url);" },

@@ -149,7 +149,11 @@ async function auditWith(engine: AnalyticsEngine, db: Db, opts: AuditOptions, sp
 
   step('inputs');
   const counts = storeCounts(db);
-  const inputs = inputsSection(db, counts, await engine.eventTimeSpan());
+  const span = await engine.eventTimeSpan();
+  const inputs = inputsSection(db, counts, span);
+  // the catalogue counts what ingest stored; an engine loaded apart (an export) may lag behind it
+  if (engine.kind !== 'sqlite' && span.events !== inputs.totals.events)
+    notes.push(`the ${engine.kind} events (${span.events}) are not the store's (${inputs.totals.events} ingested): the engine was loaded from another or an older state of the store (run dfwsim export again)`);
   const names = new Map<string, { name: string | null; vm: string | null; host: string | null }>();
   const filters = listFilters(db);
   for (const f of filters) if (f.hash !== null && !names.has(f.hash)) names.set(f.hash, { name: f.name, vm: f.vmName, host: f.host });

@@ -9,7 +9,7 @@ import { EventBatchReader } from '../model/event-batch.js';
 import { VsipCaptureReader, type CaptureLine } from '../parse/vsipioctl-capture.js';
 import { withLineGrammars } from '../parse/vsip-line-reader.js';
 import { beginBulkWrite, endBulkWrite, type Db } from '../store/open.js';
-import { prepareEventInserts, insertEventBatch } from '../store/events-repo.js';
+import { SqliteEventSink, type EventSink } from '../store/event-sink.js';
 import {
   findSourceBySha,
   insertSource,
@@ -52,6 +52,8 @@ export interface IngestOptions {
   stdin?: Readable;
   /** called with bytes done / total bytes (all files) */
   onProgress?: (done: number, total: number) => void;
+  /** where packet events go (default: the store's own events table; store/event-sink.ts) */
+  sink?: EventSink;
 }
 
 /** An input problem to show as `file:line:col  message`. `fatal` problems make ingest exit 2. */
@@ -299,7 +301,7 @@ async function ingestOne(
   const req: ParseRequest = {
     path: f.path, shownAs: f.shownAs, format, host, resumeAfter: existing?.linesDone ?? 0, chunkLines: Math.min(batchLines, CHUNK_LINES),
   };
-  await ingestLog(db, parsing, req, inWorker, batchLines, sourceId, summary, problems, samples, progress);
+  await ingestLog(db, parsing, req, inWorker, batchLines, sourceId, summary, problems, samples, progress, opts.sink ?? new SqliteEventSink(db));
   markSourceComplete(db, sourceId);
   return summary;
 }
@@ -315,8 +317,8 @@ async function ingestLog(
   problems: IngestProblem[],
   samples: RejectedSample[],
   progress: (bytes: number) => void,
+  sink: EventSink,
 ): Promise<void> {
-  const insert = prepareEventInserts(db);
   const reader = new EventBatchReader();
   const reject = prepareRejectedInsert(db);
   const advance = prepareSourceProgress(db);
@@ -325,16 +327,20 @@ async function ingestLog(
   // worker as events of the loop), so it is begun and committed by hand.
   const begin = db.prepare('BEGIN');
   const commit = db.prepare('COMMIT');
+  const commitCatalogue = () => void commit.run();
   let committedUpTo = req.resumeAfter;
 
   try {
+    await sink.begin(sourceId, req.resumeAfter);
     const outcome = await parsing.parse(req, inWorker, (c) => {
       if (!db.inTransaction) begin.run();
-      insertEventBatch(insert, reader, sourceId, c.events);
+      sink.write(sourceId, reader, c.events);
       for (const r of c.rejected) reject(sourceId, r.line, r.col, r.code, r.reason, r.raw);
       advance(sourceId, c.upTo, c.events.count, c.skipped, c.rejected.length);
+      // the sink commits the catalogue once its rows are durable (SQLite: at once; ClickHouse: after its insert)
+      let committing: void | Promise<void> = undefined;
       if (c.upTo - committedUpTo >= batchLines) {
-        commit.run();
+        committing = sink.commit(commitCatalogue);
         committedUpTo = c.upTo;
       }
       summary.events += c.events.count;
@@ -345,8 +351,9 @@ async function ingestLog(
         samples.push({ path: req.shownAs, line: r.line, col: r.col, code: r.code, reason: r.reason });
       }
       progress(c.bytesRead);
+      return committing;
     });
-    if (db.inTransaction) commit.run();
+    if (db.inTransaction) await sink.commit(commitCatalogue);
     summary.lines = outcome.lines;
     if (outcome.gzipError) {
       problems.push({
@@ -356,7 +363,10 @@ async function ingestLog(
     }
   } finally {
     // a failure mid-batch: the batch is dropped whole, the committed ones stay (and resume)
-    if (db.inTransaction) db.exec('ROLLBACK');
+    if (db.inTransaction) {
+      db.exec('ROLLBACK');
+      sink.rollback();
+    }
   }
 }
 

@@ -28,11 +28,17 @@ export function parseInWorker(where: ParseWhere, size: number, gzip: boolean): b
 export class ParsePipeline {
   private worker: Worker | null = null;
 
-  /** `commit` runs synchronously for each chunk; if it throws, parsing stops and the error propagates. */
-  async parse(req: ParseRequest, inWorker: boolean, commit: (chunk: ParsedChunk) => void): Promise<ParseOutcome> {
-    if (!inWorker) return parseLogFile(req, commit);
+  /**
+   * `commit` runs for each chunk, in order; if it throws (or its promise rejects), parsing stops
+   * and the error propagates. When it returns a promise (a sink that inserts elsewhere before the
+   * catalogue commits), the next chunk waits for it and reading pauses meanwhile; a synchronous
+   * commit (the SQLite store) runs as before, with no promise in the way.
+   */
+  async parse(req: ParseRequest, inWorker: boolean, commit: (chunk: ParsedChunk) => unknown): Promise<ParseOutcome> {
+    if (!inWorker) return parseInThread(req, commit);
     const worker = (this.worker ??= startWorker());
     return new Promise<ParseOutcome>((resolve, reject) => {
+      let failed = false;
       const done = (f: () => void) => {
         worker.off('message', onMessage);
         worker.off('error', onError);
@@ -44,26 +50,61 @@ export class ParsePipeline {
         if (this.worker === worker) this.worker = null;
       };
       const onError = (e: Error) => {
+        failed = true;
         lost();
         done(() => reject(e));
       };
       const onExit = (code: number) => {
+        failed = true;
         lost();
         done(() => reject(new Error(`the parse worker stopped (exit code ${code}) before ${req.shownAs} was parsed`)));
       };
-      const onMessage = (msg: { type: 'chunk'; chunk: ParsedChunk } | { type: 'done'; outcome: ParseOutcome } | { type: 'error'; message: string }) => {
-        if (msg.type === 'chunk') {
+      const fail = (e: unknown) => {
+        if (failed) return;
+        failed = true;
+        // the worker may be mid-file: stop it so it neither reads on nor answers late
+        lost();
+        done(() => reject(e as Error));
+        void worker.terminate();
+      };
+      type Msg = { type: 'chunk'; chunk: ParsedChunk } | { type: 'done'; outcome: ParseOutcome } | { type: 'error'; message: string };
+      // messages in arrival order; while an async commit is running (`busy`) later ones wait here,
+      // as many as the worker's ack window lets it send
+      const queue: Msg[] = [];
+      let busy = false;
+      const drain = () => {
+        while (!failed && !busy && queue.length > 0) {
+          const msg = queue.shift()!;
+          if (msg.type !== 'chunk') {
+            settle(msg);
+            continue;
+          }
+          let r: unknown;
           try {
-            commit(msg.chunk);
+            r = commit(msg.chunk);
           } catch (e) {
-            // the worker may be mid-file: stop it so it neither reads on nor answers late
-            lost();
-            done(() => reject(e as Error));
-            void worker.terminate();
+            fail(e);
             return;
           }
-          worker.postMessage({ type: 'ack' });
-        } else if (msg.type === 'done') {
+          if (!(r instanceof Promise)) {
+            worker.postMessage({ type: 'ack' });
+            continue;
+          }
+          busy = true;
+          (r as Promise<void>).then(() => {
+            busy = false;
+            if (failed) return;
+            worker.postMessage({ type: 'ack' });
+            drain();
+          }, fail);
+        }
+      };
+      const onMessage = (msg: Msg) => {
+        queue.push(msg);
+        drain();
+      };
+      const settle = (msg: { type: 'done'; outcome: ParseOutcome } | { type: 'error'; message: string }) => {
+        if (msg.type === 'done') {
           done(() => resolve(msg.outcome));
         } else {
           done(() => reject(new Error(msg.message)));
@@ -86,6 +127,43 @@ export class ParsePipeline {
     this.worker = null;
     if (w) await w.terminate();
   }
+}
+
+/**
+ * Parses in this thread. A commit that returns a promise is waited for before the next chunk's
+ * commit (chunks of one read are queued behind it) and reading pauses until it is done.
+ */
+async function parseInThread(req: ParseRequest, commit: (chunk: ParsedChunk) => unknown): Promise<ParseOutcome> {
+  let tail: Promise<void> | null = null;
+  let failure: { error: unknown } | null = null;
+  const track = (p: Promise<void>): Promise<void> => {
+    const t: Promise<void> = p.then(
+      () => {
+        if (tail === t) tail = null;
+      },
+      (error: unknown) => {
+        failure ??= { error };
+        if (tail === t) tail = null;
+      },
+    );
+    return t;
+  };
+  const outcome = await parseLogFile(
+    req,
+    (chunk) => {
+      if (failure !== null) throw failure.error;
+      if (tail === null) {
+        const r = commit(chunk);
+        if (r instanceof Promise) tail = track(r as Promise<void>);
+      } else {
+        tail = track(tail.then(() => (failure === null ? (commit(chunk) as void) : undefined)));
+      }
+    },
+    () => tail ?? undefined,
+  );
+  while (tail !== null) await tail;
+  if (failure !== null) throw (failure as { error: unknown }).error;
+  return outcome;
 }
 
 /**

@@ -260,6 +260,8 @@ export interface EventStreamQuery {
   dfwOnly?: boolean;
   /** only these events (explain by id) */
   ids?: readonly number[] | undefined;
+  /** only events of these hosts (null: events without a host); a partition of a parallel replay */
+  hosts?: readonly (string | null)[] | undefined;
 }
 
 function streamConds(q: EventStreamQuery): { conds: string[]; params: unknown[] } {
@@ -281,6 +283,13 @@ function streamConds(q: EventStreamQuery): { conds: string[]; params: unknown[] 
   if (q.ids !== undefined) {
     conds.push(`e.id IN (${q.ids.map(() => '?').join(', ') || 'NULL'})`);
     params.push(...q.ids);
+  }
+  if (q.hosts !== undefined) {
+    const named = q.hosts.filter((h): h is string => h !== null);
+    const either = [`e.host IN (SELECT value FROM json_each(?))`];
+    params.push(JSON.stringify(named));
+    if (named.length < q.hosts.length) either.push('e.host IS NULL');
+    conds.push(`(${either.join(' OR ')})`);
   }
   return { conds, params };
 }
@@ -363,4 +372,11 @@ export function* streamConnectionGroups(db: Db, q: EventStreamQuery, sel: Connec
      ORDER BY h.conn, e.ts_ms, e.source_id, e.line`;
   const stmt = db.prepare(sql).raw();
   for (const r of stmt.iterate(...params, ...s.params, ...params) as IterableIterator<unknown[]>) yield { group: r[22] as string, event: replayInput(r) };
+}
+
+/** NSX DFW events per (host, filter), hosts in replay order: what a parallel replay is split by (bounded by filters). */
+export function hostFilterLoads(db: Db): { host: string | null; filterHash: string | null; events: number }[] {
+  return db
+    .prepare(`SELECT host, filter_hash AS filterHash, count(*) AS events FROM events WHERE producer = 'nsx-dfw' GROUP BY 1, 2 ORDER BY 1, 2`)
+    .all() as { host: string | null; filterHash: string | null; events: number }[];
 }

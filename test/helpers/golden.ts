@@ -35,7 +35,8 @@ export async function runGolden(t: ExecutionContext, name: string): Promise<void
   const dir = join(GOLDEN_DIR, name);
   const c = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as GoldenCase;
   const db = tempDb();
-  const withDb = (args: string[]) => args.map((a) => (a === '<db>' ? db : a));
+  // `<db>` may start a path (`<db>.parquet`: a file beside the temp store), scrubbed back the same way
+  const withDb = (args: string[]) => args.map((a) => a.replaceAll('<db>', db));
   for (const s of c.setup ?? []) {
     const r = await cli(withDb(s));
     if (r.code !== 0 && r.code !== 2) t.fail(`setup ${s.join(' ')} exited ${r.code}: ${r.stderr}`);

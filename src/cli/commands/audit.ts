@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -8,7 +8,11 @@ import { DEFAULT_RULE_LIMITS } from '../../analysis/rule-usage.js';
 import { ingest } from '../../ingest/ingest.js';
 import { AUDIT_FORMATS, renderAuditChunks, type AuditFormat } from '../../report/audit.js';
 import { EXIT, STDIN_ARG, UsageError, type CliContext } from '../io.js';
+import type { Db } from '../../store/open.js';
 import { intOption, open } from '../options.js';
+import { chooseEngine, clickHouseSink } from '../engine-choice.js';
+import { ENGINES } from '../../store/analytics.js';
+import { EngineUnavailable } from '../../store/analytics-open.js';
 
 interface Args {
   paths?: string[];
@@ -21,6 +25,9 @@ interface Args {
   'host-rule-limit': string;
   host?: string;
   'fail-on'?: string[];
+  engine?: string;
+  url?: string;
+  database: string;
 }
 
 /** `--fail-on reject,shadowed` and `--fail-on reject --fail-on shadowed` both work. */
@@ -55,7 +62,10 @@ export function auditCommand(ctx: CliContext): CommandModule<object, Args> {
         .option('rule-limit', { type: 'string', default: String(DEFAULT_RULE_LIMITS.perFilter), describe: 'realized rules per vNIC filter before it is flagged (NSX 3.2/4.x maximum)' })
         .option('host-rule-limit', { type: 'string', default: String(DEFAULT_RULE_LIMITS.perHost), describe: 'realized rules across the filters of one host before it is flagged' })
         .option('host', { type: 'string', describe: 'ingest: host for records whose envelope names none' })
-        .option('fail-on', { type: 'string', array: true, describe: `exit 1 when the report has any of: ${FAIL_ON.join(', ')} (comma-separated or repeated)` }) as never,
+        .option('fail-on', { type: 'string', array: true, describe: `exit 1 when the report has any of: ${FAIL_ON.join(', ')} (comma-separated or repeated)` })
+        .option('engine', { type: 'string', choices: ENGINES as unknown as string[], describe: "where the audit's event queries run (default: where the store's events are: sqlite, or the ClickHouse it was ingested into)" })
+        .option('url', { type: 'string', describe: 'duckdb: a Parquet folder or DuckDB file (dfwsim export; with paths, exported there after ingest); clickhouse: HTTP URL of each shard, comma-separated' })
+        .option('database', { type: 'string', default: 'dfwsim', describe: 'ClickHouse database (--engine clickhouse)' }) as never,
     handler: async (argv) => {
       const paths = (argv.paths ?? []).map((p) => (p === STDIN_ARG ? '-' : p));
       if (paths.length === 0 && argv.db === undefined) throw new UsageError('audit: give paths to ingest, or --db with a store to audit');
@@ -71,14 +81,19 @@ export function auditCommand(ctx: CliContext): CommandModule<object, Args> {
       const scratch = argv.db === undefined ? mkdtempSync(join(tmpdir(), 'dfwsim-audit-')) : null;
       const storePath = scratch !== null ? join(scratch, 'audit.db') : (argv.db as string);
       const db = open(storePath);
+      let sink: Awaited<ReturnType<typeof clickHouseSink>> | null = null;
       try {
+        const engine = chooseEngine(db, argv);
         if (paths.length > 0) {
+          // ClickHouse: the events go straight there, the catalogue to the store (as `ingest --engine clickhouse`)
+          if (engine?.kind === 'clickhouse') sink = await clickHouseSink(db, engine.url, engine.database ?? argv.database);
           const b = bar(ctx, 'ingest   [{bar}] {percentage}% | {value}/{total} bytes | {eta}s left');
           let started = false;
           const s = await ingest(db, paths, {
             host: argv.host ?? null,
             inputFormat: null,
             stdin: ctx.io.stdin,
+            ...(sink ? { sink, batchLines: sink.batchLines } : {}),
             onProgress: (done, total) => {
               if (!b) return;
               if (!started) b.start(total, 0);
@@ -90,10 +105,20 @@ export function auditCommand(ctx: CliContext): CommandModule<object, Args> {
           // input problems are reported, and the audit of what was read goes on; a fatal one sets exit 2 at the end
           for (const p of s.problems) ctx.io.err(`${p.path}:${p.line}:${p.col}  ${p.code}  ${p.message}\n`);
           if (s.problems.some((p) => p.fatal)) ctx.exitCode = EXIT.usage;
+          await sink?.close();
+          sink = null;
+          // DuckDB reads an export: what was just ingested is exported there first (incremental)
+          if (engine?.kind === 'duckdb') await exportFor(ctx, db, engine.path);
         }
         const b = bar(ctx, 'analyse  [{bar}] {value}/{total} | {step}');
         b?.start(AUDIT_STEPS.length, 0, { step: '' });
-        const report = await runAudit(db, { limit, windowMs: Math.round(windowSeconds * 1000), ruleLimits, storePath: storePath === ':memory:' ? null : storePath, onStep: (i, name) => b?.update(i, { step: name }) });
+        const report = await runAudit(db, {
+          limit, windowMs: Math.round(windowSeconds * 1000), ruleLimits, storePath: storePath === ':memory:' ? null : storePath, engine: engine ?? undefined,
+          onStep: (i, name) => b?.update(i, { step: name }),
+        }).catch((e: unknown) => {
+          b?.stop();
+          throw e instanceof EngineUnavailable ? new UsageError(e.message) : e;
+        });
         b?.update(AUDIT_STEPS.length, { step: 'done' });
         b?.stop();
         // written piece by piece: a large store's JSON report is never one string
@@ -108,9 +133,34 @@ export function auditCommand(ctx: CliContext): CommandModule<object, Args> {
         } else for (const piece of renderAuditChunks(report, format)) ctx.io.out(piece);
         if (ctx.exitCode === EXIT.ok && failOn.some((f) => report.summary.findings[f] > 0)) ctx.exitCode = EXIT.findings;
       } finally {
+        await sink?.close();
         db.close();
         if (scratch !== null) rmSync(scratch, { recursive: true, force: true });
       }
     },
   };
+}
+
+/** Exports the store's new sources to the DuckDB target (a `.duckdb` file, else a Parquet folder). */
+async function exportFor(ctx: CliContext, db: Db, target: string): Promise<void> {
+  const b = bar(ctx, 'export   [{bar}] {percentage}% | {value}/{total} events | {eta}s left');
+  let started = false;
+  const onProgress = (done: number, total: number) => {
+    if (!b) return;
+    if (!started) b.start(total, 0);
+    started = true;
+    b.update(done);
+  };
+  const asFile = existsSync(target) ? statSync(target).isFile() : /\.(duckdb|db)$/i.test(target);
+  const { ExportTargetError } = await import('../../store/duckdb/export-plan.js');
+  const { ManifestError } = await import('../../store/duckdb/export-manifest.js');
+  try {
+    if (asFile) await (await import('../../store/duckdb/export-duckdb.js')).exportDuckDbFile(db, target, { onProgress });
+    else await (await import('../../store/duckdb/export-parquet.js')).exportParquet(db, target, { onProgress });
+  } catch (e) {
+    if (e instanceof ExportTargetError || e instanceof ManifestError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    b?.stop();
+  }
 }

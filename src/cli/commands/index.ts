@@ -87,6 +87,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./drift.js').then((m) => factory(m.driftCommand)),
   },
   {
+    command: 'export',
+    describe: 'Export the stored events, incrementally, as a hive-partitioned Parquet tree (host=/day=) or into a DuckDB file',
+    load: () => import('./export.js').then((m) => factory(m.exportCommand)),
+  },
+  {
     command: 'policy <command>',
     describe: 'Work with .dfw policy files (check)',
     load: () => import('./policy.js').then((m) => factory(m.policyCommand)),

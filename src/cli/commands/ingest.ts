@@ -5,6 +5,7 @@ import { renderIngestSummary } from '../../report/ingest.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../report/tabular.js';
 import { EXIT, STDIN_ARG, UsageError, type CliContext } from '../io.js';
 import { open, withDb } from '../options.js';
+import { chooseEngine, clickHouseSink } from '../engine-choice.js';
 
 interface Args {
   paths: string[];
@@ -12,6 +13,9 @@ interface Args {
   format: string;
   'input-format'?: string;
   host?: string;
+  engine?: string;
+  url?: string;
+  database: string;
 }
 
 export function ingestCommand(ctx: CliContext): CommandModule<object, Args> {
@@ -27,7 +31,10 @@ export function ingestCommand(ctx: CliContext): CommandModule<object, Args> {
           describe: `summary format (${OUTPUT_FORMATS.join('|')}); an input format name (${INPUT_FORMATS.join('|')}) forces the parser`,
         })
         .option('input-format', { type: 'string', choices: INPUT_FORMATS as unknown as string[], describe: 'force the input format (skip sniffing)' })
-        .option('host', { type: 'string', describe: 'host for records whose envelope names none' }) as never,
+        .option('host', { type: 'string', describe: 'host for records whose envelope names none' })
+        .option('engine', { type: 'string', choices: ['sqlite', 'clickhouse'], describe: 'where packet events go (the catalogue stays in --db); default: where the store keeps them' })
+        .option('url', { type: 'string', describe: 'ClickHouse HTTP URL of each shard, comma-separated (--engine clickhouse)' })
+        .option('database', { type: 'string', default: 'dfwsim', describe: 'ClickHouse database (--engine clickhouse)' }) as never,
     handler: async (argv) => {
       let output: OutputFormat = 'table';
       let input: InputFormat | null = null;
@@ -37,6 +44,14 @@ export function ingestCommand(ctx: CliContext): CommandModule<object, Args> {
       if (argv['input-format'] !== undefined) input = argv['input-format'] as InputFormat;
 
       const db = open(argv.db);
+      let sink: Awaited<ReturnType<typeof clickHouseSink>> | null = null;
+      try {
+        const engine = chooseEngine(db, { engine: argv.engine, url: argv.url, database: argv.database });
+        if (engine?.kind === 'clickhouse') sink = await clickHouseSink(db, engine.url, engine.database ?? argv.database);
+      } catch (e) {
+        db.close();
+        throw e;
+      }
       const bar = ctx.io.isTTY ? await progressBar() : null;
       let started = false;
       try {
@@ -44,6 +59,7 @@ export function ingestCommand(ctx: CliContext): CommandModule<object, Args> {
           host: argv.host ?? null,
           inputFormat: input,
           stdin: ctx.io.stdin,
+          ...(sink ? { sink, batchLines: sink.batchLines } : {}),
           onProgress: (done, total) => {
             if (!bar) return;
             if (!started) {
@@ -63,6 +79,7 @@ export function ingestCommand(ctx: CliContext): CommandModule<object, Args> {
         if (summary.problems.some((p) => p.fatal)) ctx.exitCode = EXIT.usage;
       } finally {
         bar?.stop();
+        await sink?.close();
         db.close();
       }
     },
