@@ -24,7 +24,8 @@ export interface AuditBench {
 
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
-function run(args: string[], stdoutTo: string | null): { seconds: number; rssMB: number; stderr: string } {
+/** The built CLI, whole process, stdout to a file (or nowhere); its time and peak RSS (`DFWSIM_REPORT_RSS`). */
+export function run(args: string[], stdoutTo: string | null): { seconds: number; rssMB: number; stderr: string } {
   spawnSync('sync');
   const fd = openSync(stdoutTo ?? '/dev/null', 'w');
   const t0 = now();
@@ -41,8 +42,13 @@ function run(args: string[], stdoutTo: string | null): { seconds: number; rssMB:
   return { seconds, rssMB: kib / 1024, stderr: child.stderr };
 }
 
-export async function benchAudit(out: string, rounds: number): Promise<AuditBench> {
-  const lines = Number(process.env['AUDIT_LINES'] ?? 2_000_000);
+/** A store file and its journal files. */
+export function removeStore(db: string): void {
+  for (const s of ['', '-wal', '-shm', '-journal']) rmSync(db + s, { force: true });
+}
+
+/** The generated support bundles of `lines` log lines, cached under `out/audit-<lines>/` (`BENCH_REGEN=1` rewrites them). */
+export async function cachedBundles(out: string, lines: number): Promise<string> {
   const root = join(out, `audit-${lines}`);
   const marker = join(root, '.complete');
   if (!existsSync(marker) || process.env['BENCH_REGEN']) {
@@ -51,11 +57,17 @@ export async function benchAudit(out: string, rounds: number): Promise<AuditBenc
     await generateDiagnoseBundles(root, lines);
     writeFileSync(marker, '');
   }
+  return root;
+}
+
+export async function benchAudit(out: string, rounds: number): Promise<AuditBench> {
+  const lines = Number(process.env['AUDIT_LINES'] ?? 2_000_000);
+  const root = await cachedBundles(out, lines);
   const db = join(out, 'audit-ingest.db');
   const report = join(out, 'audit-report.json');
   const r: AuditBench = { lines, events: 0, ingestSeconds: [], auditSeconds: [], auditRssMB: [], ingestRssMB: [], summary: null };
   for (let i = 0; i < rounds; i++) {
-    for (const s of ['', '-wal', '-shm', '-journal']) rmSync(db + s, { force: true });
+    removeStore(db);
     const ing = run(['ingest', root, '--db', db, '--format', 'json'], null);
     r.ingestSeconds.push(ing.seconds);
     r.ingestRssMB.push(ing.rssMB);
@@ -64,7 +76,7 @@ export async function benchAudit(out: string, rounds: number): Promise<AuditBenc
     r.auditSeconds.push(aud.seconds);
     r.auditRssMB.push(aud.rssMB);
   }
-  for (const s of ['', '-wal', '-shm', '-journal']) rmSync(db + s, { force: true });
+  removeStore(db);
   const { readFileSync } = await import('node:fs');
   const json = JSON.parse(readFileSync(report, 'utf8')) as { inputs: { totals: { events: number } }; summary: unknown };
   r.events = json.inputs.totals.events;

@@ -9,9 +9,9 @@
  * clickhouse` into a catalogue of its own, then `audit --engine clickhouse`.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateDiagnoseBundles } from './gen-diagnose-store.js';
+import { cachedBundles, removeStore, run as cli } from './audit.js';
 
 export interface EngineRun {
   engine: 'sqlite' | 'duckdb' | 'clickhouse';
@@ -29,38 +29,9 @@ export interface EnginesBench {
   runs: EngineRun[];
 }
 
-const now = () => Number(process.hrtime.bigint()) / 1e9;
-
-function cli(args: string[], stdoutTo: string | null): { seconds: number; rssMB: number } {
-  spawnSync('sync');
-  const fd = openSync(stdoutTo ?? '/dev/null', 'w');
-  const t0 = now();
-  const child = spawnSync(process.execPath, ['dist/src/cli/bin.js', ...args], {
-    stdio: ['ignore', fd, 'pipe'],
-    env: { ...process.env, CI: '1', DFWSIM_REPORT_RSS: '1' },
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  const seconds = now() - t0;
-  closeSync(fd);
-  if (child.status !== 0 && child.status !== 1) throw new Error(`dfwsim ${args.join(' ')} failed (exit ${child.status}): ${child.stderr.slice(0, 2000)}`);
-  return { seconds, rssMB: Number(/maxRSS (\d+)/.exec(child.stderr)?.[1] ?? NaN) / 1024 };
-}
-
-const removeStore = (db: string) => {
-  for (const s of ['', '-wal', '-shm', '-journal']) rmSync(db + s, { force: true });
-};
-
 export async function benchEngines(out: string, clickhouse: { url: string; shards: string } | null): Promise<EnginesBench> {
   const lines = Number(process.env['ENGINES_LINES'] ?? 1_000_000);
-  const root = join(out, `audit-${lines}`);
-  const marker = join(root, '.complete');
-  if (!existsSync(marker) || process.env['BENCH_REGEN']) {
-    rmSync(root, { recursive: true, force: true });
-    process.stderr.write(`generating ${lines.toLocaleString('en-US')} log lines of support bundles into ${root} ...\n`);
-    await generateDiagnoseBundles(root, lines);
-    writeFileSync(marker, '');
-  }
+  const root = await cachedBundles(out, lines);
   const db = join(out, 'engines-sqlite.db');
   const parquet = join(out, 'engines-parquet');
   const report = (e: string) => join(out, `engines-report-${e}.json`);

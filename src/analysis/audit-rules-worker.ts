@@ -8,25 +8,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EngineSpec } from '../store/analytics.js';
-import { openAnalytics } from '../store/analytics-open.js';
-import { openStore } from '../store/open.js';
 import { ruleSections } from './audit-rules.js';
+import { serveStoreWork } from './store-worker.js';
 
 const port = parentPort;
 if (!port) throw new Error('audit-rules-worker.ts must run as a worker thread');
 const { path, engine: spec } = workerData as { path: string; engine: EngineSpec };
-try {
-  const db = openStore(path, { readonly: true });
-  try {
-    const engine = await openAnalytics(spec, db);
-    try {
-      port.postMessage({ type: 'done', result: await ruleSections(engine, db, { onStep: (name) => port.postMessage({ type: 'step', name }) }) });
-    } finally {
-      await engine.close();
-    }
-  } finally {
-    db.close();
-  }
-} catch (e) {
-  port.postMessage({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-}
+await serveStoreWork(port, path, spec, (engine, db) => ruleSections(engine, db, { onStep: (name) => port.postMessage({ type: 'step', name }) }));

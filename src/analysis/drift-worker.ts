@@ -7,27 +7,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EngineSpec } from '../store/analytics.js';
-import { openAnalytics } from '../store/analytics-open.js';
-import { openStore } from '../store/open.js';
 import { findDriftPartialVia } from './drift.js';
 import { loadOwnershipVia } from './ownership.js';
+import { serveStoreWork } from './store-worker.js';
 
 const port = parentPort;
 if (!port) throw new Error('drift-worker.ts must run as a worker thread');
 const { path, engine: spec, hosts, rank } = workerData as { path: string; engine: EngineSpec; hosts: (string | null)[]; rank: [string | null, number][] };
-try {
-  const db = openStore(path, { readonly: true });
-  try {
-    const engine = await openAnalytics(spec, db);
-    try {
-      const owners = await loadOwnershipVia(engine, db);
-      port.postMessage({ type: 'done', result: await findDriftPartialVia(engine, db, hosts, new Map(rank), { owners }) });
-    } finally {
-      await engine.close();
-    }
-  } finally {
-    db.close();
-  }
-} catch (e) {
-  port.postMessage({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-}
+await serveStoreWork(port, path, spec, async (engine, db) => findDriftPartialVia(engine, db, hosts, new Map(rank), { owners: await loadOwnershipVia(engine, db) }));

@@ -23,7 +23,7 @@ export function chooseEngine(db: Db, a: EngineArgs): EngineSpec | null {
   switch (kind) {
     case 'sqlite':
       if (a.url !== undefined) throw new UsageError('--url is for --engine duckdb or clickhouse');
-      if (stored !== null) throw new UsageError(`this store's events are in ClickHouse (${stored.location}, database ${stored.database}): audit them with --engine clickhouse`);
+      if (stored !== null) throw new UsageError(`this store's events are in ClickHouse (${stored.location}, database ${stored.database}): use --engine clickhouse`);
       return null;
     case 'duckdb':
       if (a.url === undefined) throw new UsageError('--engine duckdb needs --url: a Parquet folder or a DuckDB file (dfwsim export)');

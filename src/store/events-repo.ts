@@ -219,12 +219,13 @@ export function queryEvents(db: Db, q: EventQuery): StoredEvent[] {
   return db.prepare(sql).all(...params) as StoredEvent[];
 }
 
-const REPLAY_COLUMNS = `e.id, e.ts, e.ts_ms, e.host, e.filter_hash, e.af, e.reason, e.action, e.ruleset, e.rule_id, e.direction,
+/** The columns a ReplayInput is read from (DuckDB reads the same: duckdb/streams.ts). */
+export const REPLAY_COLUMNS = `e.id, e.ts, e.ts_ms, e.host, e.filter_hash, e.af, e.reason, e.action, e.ruleset, e.rule_id, e.direction,
        e.protocol, e.src, e.src_port, e.dst, e.dst_port, e.tcp_flags, e.icmp_type, e.icmp_code, e.close_reason, e.tag,
        e.producer`;
 
 /** Builds a ReplayInput from a raw row of REPLAY_COLUMNS (raw arrays read about twice as fast as row objects). */
-function replayInput(r: unknown[]): ReplayInput {
+export function replayInput(r: unknown[]): ReplayInput {
   return {
     id: r[0] as number,
     ts: r[1] as string | null,
@@ -264,9 +265,17 @@ export interface EventStreamQuery {
   hosts?: readonly (string | null)[] | undefined;
 }
 
-function streamConds(q: EventStreamQuery): { conds: string[]; params: unknown[] } {
+/**
+ * The WHERE conditions of a stream query, with `?` placeholders: shared with DuckDB
+ * (duckdb/streams.ts), whose driver binds integers as BigInt (`int`); SQLite takes numbers.
+ */
+export function streamConds<V = unknown>(q: EventStreamQuery, int: (n: number) => V = (n) => n as V): { conds: string[]; params: (V | string | null)[] } {
   const conds: string[] = [];
-  const params: unknown[] = [];
+  const params: (V | string | null)[] = [];
+  const time = (text: string) => {
+    const ms = parseTimeBound(text);
+    return ms === null ? null : int(ms);
+  };
   if (q.dfwOnly) conds.push(`e.producer = 'nsx-dfw'`);
   if (q.host !== undefined) {
     conds.push('e.host = ?');
@@ -274,20 +283,21 @@ function streamConds(q: EventStreamQuery): { conds: string[]; params: unknown[] 
   }
   if (q.since !== undefined) {
     conds.push('e.ts_ms >= ?');
-    params.push(parseTimeBound(q.since));
+    params.push(time(q.since));
   }
   if (q.until !== undefined) {
     conds.push('e.ts_ms <= ?');
-    params.push(parseTimeBound(q.until));
+    params.push(time(q.until));
   }
   if (q.ids !== undefined) {
     conds.push(`e.id IN (${q.ids.map(() => '?').join(', ') || 'NULL'})`);
-    params.push(...q.ids);
+    for (const id of q.ids) params.push(int(id));
   }
   if (q.hosts !== undefined) {
+    // one placeholder per host: a partition names a few hosts, and no engine needs a list type
     const named = q.hosts.filter((h): h is string => h !== null);
-    const either = [`e.host IN (SELECT value FROM json_each(?))`];
-    params.push(JSON.stringify(named));
+    const either = [`e.host IN (${named.map(() => '?').join(', ') || 'NULL'})`];
+    params.push(...named);
     if (named.length < q.hosts.length) either.push('e.host IS NULL');
     conds.push(`(${either.join(' OR ')})`);
   }
@@ -322,19 +332,20 @@ export type ConnectionSelector =
   /** connections with a packet from `src` to `dst` (port `dstPort`), either direction of it; unset fields match anything */
   | { kind: 'flow'; protocol?: string | undefined; src?: string | undefined; dst?: string | undefined; dstPort?: number | undefined };
 
-function selectorSql(sel: ConnectionSelector): { cond: string; params: unknown[] } {
+/** The condition that selects connections, with `?` placeholders and integers bound by `int` (as `streamConds`). */
+export function selectorSql<V = unknown>(sel: ConnectionSelector, int: (n: number) => V = (n) => n as V): { cond: string; params: (V | string)[] } {
   switch (sel.kind) {
     case 'reject-or-reset':
       return { cond: RESET_OR_REJECT_SQL, params: [] };
     case 'event':
-      return { cond: 'e.id = ?', params: [sel.id] };
+      return { cond: 'e.id = ?', params: [int(sel.id)] };
     case 'flow': {
       // forward: src -> dst:port; reverse (the replies): dst:port -> src
       const fwd: string[] = [];
       const rev: string[] = [];
-      const pf: unknown[] = [];
-      const pr: unknown[] = [];
-      const add = (f: string, vf: unknown, r: string, vr: unknown) => {
+      const pf: (V | string)[] = [];
+      const pr: (V | string)[] = [];
+      const add = (f: string, vf: V | string, r: string, vr: V | string) => {
         fwd.push(f);
         pf.push(vf);
         rev.push(r);
@@ -342,10 +353,10 @@ function selectorSql(sel: ConnectionSelector): { cond: string; params: unknown[]
       };
       if (sel.src !== undefined) add('e.src = ?', sel.src, 'e.dst = ?', sel.src);
       if (sel.dst !== undefined) add('e.dst = ?', sel.dst, 'e.src = ?', sel.dst);
-      if (sel.dstPort !== undefined) add('e.dst_port = ?', sel.dstPort, 'e.src_port = ?', sel.dstPort);
+      if (sel.dstPort !== undefined) add('e.dst_port = ?', int(sel.dstPort), 'e.src_port = ?', int(sel.dstPort));
       const proto = sel.protocol !== undefined ? 'e.protocol = ? AND ' : '';
       const pp = sel.protocol !== undefined ? [sel.protocol] : [];
-      if (fwd.length === 0) return { cond: `${proto}1`, params: pp };
+      if (fwd.length === 0) return { cond: `${proto}TRUE`, params: pp };
       return { cond: `${proto}((${fwd.join(' AND ')}) OR (${rev.join(' AND ')}))`, params: [...pp, ...pf, ...pr] };
     }
   }

@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import { join } from 'node:path';
-import { ClickHouse } from '../../src/store/clickhouse/client.js';
+import { dropClickHouseDatabase } from '../helpers/clickhouse.js';
 import { cli } from '../helpers/cli.js';
 import { CORPUS, tempDir } from '../helpers/paths.js';
 
@@ -74,15 +74,7 @@ chTest(`ClickHouse (2 shards): audit PATHS --engine clickhouse gives the SQLite 
   const dir = tempDir();
   const { json } = await sqliteAudit(dir);
   const database = `dfwsim_audit_${process.pid}`;
-  t.teardown(async () => {
-    for (const u of SHARDS.split(',')) {
-      const s = await ClickHouse.connect(u);
-      await s.command(`DROP TABLE IF EXISTS ${database}.events`);
-      await s.command(`DROP TABLE IF EXISTS ${database}.events_local`);
-      await s.command(`DROP DATABASE IF EXISTS ${database}`);
-      await s.close();
-    }
-  });
+  t.teardown(() => dropClickHouseDatabase(SHARDS, database));
   const db = join(dir, 'ch.db');
   const r = await cli(['audit', ...INPUTS, '--db', db, '--format', 'json', '--engine', 'clickhouse', '--url', SHARDS, '--database', database]);
   t.is(r.code, 0, r.stderr);

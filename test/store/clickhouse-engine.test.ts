@@ -14,6 +14,7 @@ import type { EventSink } from '../../src/store/event-sink.js';
 import { openStore, type Db } from '../../src/store/open.js';
 import { engineAnswers, probeFor, sqliteAnswers } from '../helpers/engine-conformance.js';
 import { CORPUS, tempDir } from '../helpers/paths.js';
+import { dropClickHouseDatabase } from '../helpers/clickhouse.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { streamConnectionGroups, streamEventsByHostTime, type EventStreamQuery } from '../../src/store/events-repo.js';
@@ -29,15 +30,7 @@ let dbSeq = 0;
 /** A database of its own per test (tests run concurrently), dropped at the end. */
 function freshDatabase(t: { teardown(fn: () => Promise<void>): void }): string {
   const name = `dfwsim_test_${process.pid}_${dbSeq++}`;
-  t.teardown(async () => {
-    for (const u of SHARDS.split(',')) {
-      const s = await ClickHouse.connect(u);
-      await s.command(`DROP TABLE IF EXISTS ${name}.events`);
-      await s.command(`DROP TABLE IF EXISTS ${name}.events_local`);
-      await s.command(`DROP DATABASE IF EXISTS ${name}`);
-      await s.close();
-    }
-  });
+  t.teardown(() => dropClickHouseDatabase(SHARDS, name));
   return name;
 }
 

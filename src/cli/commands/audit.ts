@@ -11,6 +11,8 @@ import { EXIT, STDIN_ARG, UsageError, type CliContext } from '../io.js';
 import type { Db } from '../../store/open.js';
 import { intOption, open } from '../options.js';
 import { chooseEngine, clickHouseSink } from '../engine-choice.js';
+import { progressBar } from '../progress.js';
+import { exportEvents } from './export.js';
 import { ENGINES } from '../../store/analytics.js';
 import { EngineUnavailable } from '../../store/analytics-open.js';
 
@@ -87,21 +89,15 @@ export function auditCommand(ctx: CliContext): CommandModule<object, Args> {
         if (paths.length > 0) {
           // ClickHouse: the events go straight there, the catalogue to the store (as `ingest --engine clickhouse`)
           if (engine?.kind === 'clickhouse') sink = await clickHouseSink(db, engine.url, engine.database ?? argv.database);
-          const b = bar(ctx, 'ingest   [{bar}] {percentage}% | {value}/{total} bytes | {eta}s left');
-          let started = false;
+          const b = await progressBar(ctx.io.isTTY, 'ingest   [{bar}] {percentage}% | {value}/{total} bytes | {eta}s left', { clearOnComplete: true });
           const s = await ingest(db, paths, {
             host: argv.host ?? null,
             inputFormat: null,
             stdin: ctx.io.stdin,
             ...(sink ? { sink, batchLines: sink.batchLines } : {}),
-            onProgress: (done, total) => {
-              if (!b) return;
-              if (!started) b.start(total, 0);
-              started = true;
-              b.update(done);
-            },
+            onProgress: (done, total) => b.update(done, total),
           });
-          b?.stop();
+          b.stop();
           // input problems are reported, and the audit of what was read goes on; a fatal one sets exit 2 at the end
           for (const p of s.problems) ctx.io.err(`${p.path}:${p.line}:${p.col}  ${p.code}  ${p.message}\n`);
           if (s.problems.some((p) => p.fatal)) ctx.exitCode = EXIT.usage;
@@ -143,24 +139,11 @@ export function auditCommand(ctx: CliContext): CommandModule<object, Args> {
 
 /** Exports the store's new sources to the DuckDB target (a `.duckdb` file, else a Parquet folder). */
 async function exportFor(ctx: CliContext, db: Db, target: string): Promise<void> {
-  const b = bar(ctx, 'export   [{bar}] {percentage}% | {value}/{total} events | {eta}s left');
-  let started = false;
-  const onProgress = (done: number, total: number) => {
-    if (!b) return;
-    if (!started) b.start(total, 0);
-    started = true;
-    b.update(done);
-  };
+  const b = await progressBar(ctx.io.isTTY, 'export   [{bar}] {percentage}% | {value}/{total} events | {eta}s left', { clearOnComplete: true });
   const asFile = existsSync(target) ? statSync(target).isFile() : /\.(duckdb|db)$/i.test(target);
-  const { ExportTargetError } = await import('../../store/duckdb/export-plan.js');
-  const { ManifestError } = await import('../../store/duckdb/export-manifest.js');
   try {
-    if (asFile) await (await import('../../store/duckdb/export-duckdb.js')).exportDuckDbFile(db, target, { onProgress });
-    else await (await import('../../store/duckdb/export-parquet.js')).exportParquet(db, target, { onProgress });
-  } catch (e) {
-    if (e instanceof ExportTargetError || e instanceof ManifestError) throw new UsageError(e.message);
-    throw e;
+    await exportEvents(db, asFile ? 'duckdb' : 'parquet', target, (done, total) => b.update(done, total));
   } finally {
-    b?.stop();
+    b.stop();
   }
 }

@@ -1,7 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { renderExportSummary } from '../../report/export.js';
+import type { ExportSummary } from '../../store/duckdb/export-summary.js';
+import type { Db } from '../../store/open.js';
 import { UsageError, type CliContext } from '../io.js';
 import { asOutputFormat, open, withDb, withFormat } from '../options.js';
+import { progressBar } from '../progress.js';
 
 interface Args {
   db: string;
@@ -23,44 +26,35 @@ export function exportCommand(ctx: CliContext): CommandModule<object, Args> {
       const target = (argv.parquet ?? argv.duckdb) as string;
       if (target === '') throw new UsageError(`--${argv.parquet !== undefined ? 'parquet' : 'duckdb'} needs a path`);
       const db = open(argv.db, true);
-      const bar = ctx.io.isTTY ? await progressBar() : null;
-      let started = false;
-      const onProgress = (done: number, total: number) => {
-        if (!bar) return;
-        if (!started) {
-          bar.start(total, 0);
-          started = true;
-        }
-        bar.update(done);
-      };
-      // loaded here only: the DuckDB library is 70 MB of native code no other command needs
-      const { ExportTargetError } = await import('../../store/duckdb/export-plan.js');
-      const { ManifestError } = await import('../../store/duckdb/export-manifest.js');
+      const bar = await progressBar(ctx.io.isTTY, 'export [{bar}] {percentage}% | {value}/{total} rows | {eta}s left');
       try {
-        const summary =
-          argv.parquet !== undefined
-            ? await (await import('../../store/duckdb/export-parquet.js')).exportParquet(db, target, { onProgress })
-            : await (await import('../../store/duckdb/export-duckdb.js')).exportDuckDbFile(db, target, { onProgress });
-        bar?.stop();
+        const summary = await exportEvents(db, argv.parquet !== undefined ? 'parquet' : 'duckdb', target, (done, total) => bar.update(done, total));
+        bar.stop();
         ctx.io.out(renderExportSummary(summary, asOutputFormat(argv.format)));
-      } catch (e) {
-        if (e instanceof ExportTargetError || e instanceof ManifestError) throw new UsageError(e.message);
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EACCES' || code === 'ENOTDIR' || code === 'EROFS' || code === 'EPERM') throw new UsageError(`cannot write ${target}: ${(e as Error).message}`);
-        throw e;
       } finally {
-        bar?.stop();
+        bar.stop();
         db.close();
       }
     },
   };
 }
 
-/** The progress bar, on a terminal only (as ingest's). */
-async function progressBar() {
-  const { default: cliProgress } = await import('cli-progress');
-  return new cliProgress.SingleBar(
-    { stream: process.stderr, format: 'export [{bar}] {percentage}% | {value}/{total} rows | {eta}s left', etaBuffer: 50 },
-    cliProgress.Presets.shades_classic,
-  );
+/**
+ * Exports the store's new sources to a Parquet tree or a DuckDB file (`export`, and `audit
+ * --engine duckdb` with paths); a target that cannot take them is a usage error (exit 2).
+ */
+export async function exportEvents(db: Db, kind: 'parquet' | 'duckdb', target: string, onProgress: (done: number, total: number) => void): Promise<ExportSummary> {
+  // loaded here only: the DuckDB library is 70 MB of native code no other command needs
+  const { ExportTargetError } = await import('../../store/duckdb/export-plan.js');
+  const { ManifestError } = await import('../../store/duckdb/export-manifest.js');
+  try {
+    return kind === 'parquet'
+      ? await (await import('../../store/duckdb/export-parquet.js')).exportParquet(db, target, { onProgress })
+      : await (await import('../../store/duckdb/export-duckdb.js')).exportDuckDbFile(db, target, { onProgress });
+  } catch (e) {
+    if (e instanceof ExportTargetError || e instanceof ManifestError) throw new UsageError(e.message);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'ENOTDIR' || code === 'EROFS' || code === 'EPERM') throw new UsageError(`cannot write ${target}: ${(e as Error).message}`);
+    throw e;
+  }
 }

@@ -5,6 +5,7 @@ import { renderIngestSummary } from '../../report/ingest.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../report/tabular.js';
 import { EXIT, STDIN_ARG, UsageError, type CliContext } from '../io.js';
 import { open, withDb } from '../options.js';
+import { progressBar } from '../progress.js';
 import { chooseEngine, clickHouseSink } from '../engine-choice.js';
 
 interface Args {
@@ -52,24 +53,16 @@ export function ingestCommand(ctx: CliContext): CommandModule<object, Args> {
         db.close();
         throw e;
       }
-      const bar = ctx.io.isTTY ? await progressBar() : null;
-      let started = false;
+      const bar = await progressBar(ctx.io.isTTY, 'ingest [{bar}] {percentage}% | {value}/{total} bytes | {eta}s left');
       try {
         const summary = await ingest(db, argv.paths.map((p) => (p === STDIN_ARG ? '-' : p)), {
           host: argv.host ?? null,
           inputFormat: input,
           stdin: ctx.io.stdin,
           ...(sink ? { sink, batchLines: sink.batchLines } : {}),
-          onProgress: (done, total) => {
-            if (!bar) return;
-            if (!started) {
-              bar.start(total, 0);
-              started = true;
-            }
-            bar.update(done);
-          },
+          onProgress: (done, total) => bar.update(done, total),
         });
-        bar?.stop();
+        bar.stop();
         ctx.io.out(renderIngestSummary(summary, output));
         for (const p of summary.problems) ctx.io.err(`${p.path}:${p.line}:${p.col}  ${p.code}  ${p.message}\n`);
         // rejected lines are data, not a failure of the run: show the first few, point at the rest
@@ -78,7 +71,7 @@ export function ingestCommand(ctx: CliContext): CommandModule<object, Args> {
           ctx.io.err(`... ${summary.rejected - summary.rejectedSamples.length} more rejected lines: dfwsim query "select * from rejected_lines"\n`);
         if (summary.problems.some((p) => p.fatal)) ctx.exitCode = EXIT.usage;
       } finally {
-        bar?.stop();
+        bar.stop();
         await sink?.close();
         db.close();
       }
@@ -86,11 +79,3 @@ export function ingestCommand(ctx: CliContext): CommandModule<object, Args> {
   };
 }
 
-/** The progress bar, on a terminal only: loading cli-progress would cost every other run start-up time. */
-async function progressBar() {
-  const { default: cliProgress } = await import('cli-progress');
-  return new cliProgress.SingleBar(
-    { stream: process.stderr, format: 'ingest [{bar}] {percentage}% | {value}/{total} bytes | {eta}s left', etaBuffer: 50 },
-    cliProgress.Presets.shades_classic,
-  );
-}

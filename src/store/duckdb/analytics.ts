@@ -8,7 +8,8 @@ import type { DuckDbLimits } from './driver.js';
 import { loadDuckDb } from './driver.js';
 import { allRows, streamRows } from './results.js';
 import * as Q from './set-queries.js';
-import { connectionGroupsSql, eventsByHostTimeSql, packetRecord, packetRecordsSql, replayInput } from './streams.js';
+import { replayInput } from '../events-repo.js';
+import { connectionGroupsSql, eventsByHostTimeSql, packetRecord, packetRecordsSql } from './streams.js';
 import { openDuckDbSource, type DuckDbSource } from './source.js';
 
 /**

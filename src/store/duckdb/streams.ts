@@ -1,7 +1,8 @@
 import type * as DuckDb from '@duckdb/node-api';
-import type { ReplayInput } from '../../model/packet-event.js';
 import type { PacketRecord, PacketRecordQuery } from '../duplicates-repo.js';
-import { parseTimeBound, type ConnectionSelector, type EventStreamQuery } from '../events-repo.js';
+import {
+  REPLAY_COLUMNS, selectorSql as sharedSelectorSql, streamConds as sharedStreamConds, type ConnectionSelector, type EventStreamQuery,
+} from '../events-repo.js';
 import { endpoint } from './set-queries.js';
 
 type Value = DuckDb.DuckDBValue;
@@ -10,60 +11,14 @@ type Value = DuckDb.DuckDBValue;
  * The streams' SQL in DuckDB: the statements of src/store/events-repo.ts and duplicates-repo.ts
  * (same columns, conditions and ORDER BY), with DuckDB's spelling where SQLite's differs:
  * `least`/`greatest` for the two-argument `min`/`max` scalars, CASTs where `||` or coalesce mix
- * integers and text, `TRUE` for a bare `1` condition, and integers bound as BIGINT.
+ * integers and text. The WHERE conditions are events-repo.ts's own (streamConds, selectorSql),
+ * with integers bound as BIGINT.
  */
 
-const int = (n: number | null): Value => (n === null ? null : BigInt(n));
-
-/** REPLAY_COLUMNS of events-repo.ts, in the same order. */
-const REPLAY_COLUMNS = `e.id, e.ts, e.ts_ms, e.host, e.filter_hash, e.af, e.reason, e.action, e.ruleset, e.rule_id, e.direction,
-       e.protocol, e.src, e.src_port, e.dst, e.dst_port, e.tcp_flags, e.icmp_type, e.icmp_code, e.close_reason, e.tag,
-       e.producer`;
-
-/** A ReplayInput from a row of REPLAY_COLUMNS (values already JS: results.ts). */
-export function replayInput(r: unknown[]): ReplayInput {
-  return {
-    id: r[0] as number, ts: r[1] as string | null, tsMs: r[2] as number | null, host: r[3] as string | null,
-    filterHash: r[4] as string | null, af: r[5] as ReplayInput['af'], reason: r[6] as string | null,
-    action: r[7] as string | null, ruleset: r[8] as string | null, ruleId: r[9] as number | null,
-    direction: r[10] as ReplayInput['direction'], protocol: r[11] as string | null, src: r[12] as string | null,
-    srcPort: r[13] as number | null, dst: r[14] as string | null, dstPort: r[15] as number | null,
-    tcpFlags: r[16] as string | null, icmpType: r[17] as number | null, icmpCode: r[18] as number | null,
-    closeReason: r[19] as string | null, tag: r[20] as string | null, producer: r[21] as ReplayInput['producer'],
-  };
-}
-
-/** streamConds of events-repo.ts. */
-function streamConds(q: EventStreamQuery): { conds: string[]; params: Value[] } {
-  const conds: string[] = [];
-  const params: Value[] = [];
-  if (q.dfwOnly) conds.push(`e.producer = 'nsx-dfw'`);
-  if (q.host !== undefined) {
-    conds.push('e.host = ?');
-    params.push(q.host);
-  }
-  if (q.since !== undefined) {
-    conds.push('e.ts_ms >= ?');
-    params.push(int(parseTimeBound(q.since)));
-  }
-  if (q.until !== undefined) {
-    conds.push('e.ts_ms <= ?');
-    params.push(int(parseTimeBound(q.until)));
-  }
-  if (q.ids !== undefined) {
-    conds.push(`e.id IN (${q.ids.map(() => '?').join(', ') || 'NULL'})`);
-    for (const id of q.ids) params.push(BigInt(id));
-  }
-  if (q.hosts !== undefined) {
-    // one placeholder per host (SQLite's json_each list): the same rows, no list type to bind
-    const named = q.hosts.filter((h): h is string => h !== null);
-    const either = [`e.host IN (${named.map(() => '?').join(', ') || 'NULL'})`];
-    params.push(...named);
-    if (named.length < q.hosts.length) either.push('e.host IS NULL');
-    conds.push(`(${either.join(' OR ')})`);
-  }
-  return { conds, params };
-}
+const int = (n: number): Value => BigInt(n);
+/** The conditions of events-repo.ts, integers bound as BIGINT. */
+const streamConds = (q: EventStreamQuery) => sharedStreamConds<Value>(q, int) as { conds: string[]; params: Value[] };
+const selectorSql = (sel: ConnectionSelector) => sharedSelectorSql<Value>(sel, int) as { cond: string; params: Value[] };
 
 export function eventsByHostTimeSql(q: EventStreamQuery): { sql: string; params: Value[] } {
   const { conds, params } = streamConds(q);
@@ -75,37 +30,6 @@ export function eventsByHostTimeSql(q: EventStreamQuery): { sql: string; params:
 const CONNECTION_SQL = `e.protocol || '|' || least(${endpoint('e.src', 'e.src_port')}, ${endpoint('e.dst', 'e.dst_port')})
   || '|' || greatest(${endpoint('e.src', 'e.src_port')}, ${endpoint('e.dst', 'e.dst_port')})`;
 
-/** RESET_OR_REJECT_SQL of events-repo.ts (DuckDB has `instr` too). */
-const RESET_OR_REJECT_SQL = `(e.action = 'REJECT' OR (e.protocol = 'tcp' AND (instr(e.tcp_flags, 'R') > 0 OR e.close_reason = 'RST')))`;
-
-function selectorSql(sel: ConnectionSelector): { cond: string; params: Value[] } {
-  switch (sel.kind) {
-    case 'reject-or-reset':
-      return { cond: RESET_OR_REJECT_SQL, params: [] };
-    case 'event':
-      return { cond: 'e.id = ?', params: [BigInt(sel.id)] };
-    case 'flow': {
-      // forward: src -> dst:port; reverse (the replies): dst:port -> src
-      const fwd: string[] = [];
-      const rev: string[] = [];
-      const pf: Value[] = [];
-      const pr: Value[] = [];
-      const add = (f: string, vf: Value, r: string, vr: Value) => {
-        fwd.push(f);
-        pf.push(vf);
-        rev.push(r);
-        pr.push(vr);
-      };
-      if (sel.src !== undefined) add('e.src = ?', sel.src, 'e.dst = ?', sel.src);
-      if (sel.dst !== undefined) add('e.dst = ?', sel.dst, 'e.src = ?', sel.dst);
-      if (sel.dstPort !== undefined) add('e.dst_port = ?', BigInt(sel.dstPort), 'e.src_port = ?', BigInt(sel.dstPort));
-      const proto = sel.protocol !== undefined ? 'e.protocol = ? AND ' : '';
-      const pp: Value[] = sel.protocol !== undefined ? [sel.protocol] : [];
-      if (fwd.length === 0) return { cond: `${proto}TRUE`, params: pp };
-      return { cond: `${proto}((${fwd.join(' AND ')}) OR (${rev.join(' AND ')}))`, params: [...pp, ...pf, ...pr] };
-    }
-  }
-}
 
 export function connectionGroupsSql(q: EventStreamQuery, sel: ConnectionSelector): { sql: string; params: Value[] } {
   const { conds, params } = streamConds({ ...q, dfwOnly: true });
