@@ -61,8 +61,3 @@ export type EngineSpec =
   | { kind: 'sqlite'; path: string }
   | { kind: 'duckdb'; path: string }
   | { kind: 'clickhouse'; url: string; database?: string | undefined };
-
-/** Flattens batches for callers that go row by row (`for await (const e of rows(engine.eventsByHostTime()))`). */
-export async function* rows<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
-  for await (const b of batches) yield* b;
-}
