@@ -25,11 +25,18 @@ export class RulesWorkerOutOfMemory extends Error {
   }
 }
 
-/** `path`: the store file (rules); `engine`: where the events are (the same store by default). */
-export function ruleSectionsInWorker(path: string, opts: { engine?: EngineSpec | undefined; heapMb?: number | undefined; onStep?: (name: string) => void } = {}): Promise<RuleSections> {
+/**
+ * `path`: the store file (rules); `engine`: where the events are (the same store by default);
+ * `driftWorkers`: drift replay workers this worker starts (drift-parallel.ts, each with its own
+ * DRIFT_HEAP_MB cap; while they replay, this one only waits for their partials), 1: none.
+ */
+export function ruleSectionsInWorker(
+  path: string,
+  opts: { engine?: EngineSpec | undefined; heapMb?: number | undefined; driftWorkers?: number | undefined; onStep?: (name: string) => void } = {},
+): Promise<RuleSections> {
   const heapMb = opts.heapMb ?? RULES_HEAP_MB;
   const worker = startSiblingWorker(import.meta.url, 'audit-rules-worker', {
-    workerData: { path, engine: opts.engine ?? { kind: 'sqlite', path } },
+    workerData: { path, engine: opts.engine ?? { kind: 'sqlite', path }, workers: opts.driftWorkers ?? 1 },
     resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: YOUNG_MB },
   });
   return new Promise((resolve, reject) => {

@@ -3,7 +3,8 @@
  * ruleSections) on a second core while the audit's main thread runs the set queries, the
  * explanations and duplicates. It opens its own read-only connection to the
  * store file; SQLite serves both readers.
- *   in:  workerData = { path, engine } (engine: where the events are, EngineSpec; the rules are in the store at `path`)
+ *   in:  workerData = { path, engine, workers } (engine: where the events are, EngineSpec; the rules are in the store at `path`;
+ *        workers: drift replay workers, started from here, audit-rules.ts ParallelDrift)
  *   out: { type: 'step', name } ... then { type: 'done', result } | { type: 'error', message }
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -13,5 +14,7 @@ import { serveStoreWork } from './store-worker.js';
 
 const port = parentPort;
 if (!port) throw new Error('audit-rules-worker.ts must run as a worker thread');
-const { path, engine: spec } = workerData as { path: string; engine: EngineSpec };
-await serveStoreWork(port, path, spec, (engine, db) => ruleSections(engine, db, { onStep: (name) => port.postMessage({ type: 'step', name }) }));
+const { path, engine: spec, workers } = workerData as { path: string; engine: EngineSpec; workers: number };
+await serveStoreWork(port, path, spec, (engine, db) =>
+  ruleSections(engine, db, { onStep: (name) => port.postMessage({ type: 'step', name }), parallel: { path, engine: spec, workers } }),
+);

@@ -1,7 +1,8 @@
-import type { AnalyticsEngine } from '../store/analytics.js';
+import type { AnalyticsEngine, EngineSpec } from '../store/analytics.js';
 import type { Db } from '../store/open.js';
 import { filterNamesWithRules } from '../store/realized-repo.js';
 import { findDriftVia, type DriftReport } from './drift.js';
+import { DriftWorkerOutOfMemory, findDriftParallel, type DriftSplit } from './drift-parallel.js';
 import type { Explanation } from './explain.js';
 import { explainContext, explainVia } from './explain-store.js';
 import { lintStore } from './lint.js';
@@ -60,11 +61,29 @@ export interface RuleSections {
   drift: DriftReport;
   /** false: the store has no realized rules, drift was not computed */
   withRules: boolean;
+  /** what the audit's notes should say about how these were computed (a parallel replay that fell back) */
+  notes: string[];
+  /** how drift's replay was split across workers; null: one replay on the calling thread */
+  split: DriftSplit | null;
 }
 
 export const RULE_STEPS = ['shadowed rules', 'drift'] as const;
 
-export async function ruleSections(engine: AnalyticsEngine, db: Db, opts: { onStep?: (name: (typeof RULE_STEPS)[number]) => void } = {}): Promise<RuleSections> {
+/**
+ * Drift's replay split across worker threads (issue 11): the store file (the rules), where its
+ * events are, and how many replay workers; below 2, the replay runs on the calling thread.
+ */
+export interface ParallelDrift {
+  path: string;
+  engine: EngineSpec;
+  workers: number;
+}
+
+export async function ruleSections(
+  engine: AnalyticsEngine,
+  db: Db,
+  opts: { onStep?: (name: (typeof RULE_STEPS)[number]) => void; parallel?: ParallelDrift | undefined } = {},
+): Promise<RuleSections> {
   // the static analysis first, on an empty heap: its short-lived garbage is gone, and its space
   // reused, before the replay loads the compiled rules (after it, the two peaks added up: +80 MB RSS)
   opts.onStep?.('shadowed rules');
@@ -72,6 +91,26 @@ export async function ruleSections(engine: AnalyticsEngine, db: Db, opts: { onSt
   const shadow = lintStore(db);
   opts.onStep?.('drift');
   const withRules = filterNamesWithRules(db).length > 0;
-  const drift: DriftReport = withRules ? await findDriftVia(engine, db, {}, { owners: await loadOwnershipVia(engine, db) }) : { compared: 0, drifted: 0, groups: [] };
-  return { shadow, drift, withRules };
+  const notes: string[] = [];
+  const split: { value: DriftSplit | null } = { value: null };
+  const drift: DriftReport = withRules ? await driftOf(engine, db, opts.parallel, notes, split) : { compared: 0, drifted: 0, groups: [] };
+  return { shadow, drift, withRules, notes, split: split.value };
+}
+
+/**
+ * The whole-store drift, by host partitions in workers when asked and the store splits in two or
+ * more (the report is the sequential one, byte for byte: drift.ts mergeDrift), else replayed here.
+ */
+async function driftOf(engine: AnalyticsEngine, db: Db, parallel: ParallelDrift | undefined, notes: string[], split: { value: DriftSplit | null }): Promise<DriftReport> {
+  if (parallel !== undefined && parallel.workers >= 2 && parallel.path !== ':memory:') {
+    try {
+      const d = await findDriftParallel(parallel.path, parallel.engine, await engine.hostFilterLoads(), parallel.workers, (s) => (split.value = s));
+      if (d !== null) return d;
+    } catch (e) {
+      if (!(e instanceof DriftWorkerOutOfMemory)) throw e;
+      notes.push(`drift was replayed on one thread: ${e.message}`);
+      split.value = null;
+    }
+  }
+  return findDriftVia(engine, db, {}, { owners: await loadOwnershipVia(engine, db) });
 }

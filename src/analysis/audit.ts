@@ -8,6 +8,7 @@ import { iso, trafficSection, type FilterNames, type Traffic } from './audit-tra
 import { explainSection, ruleSections, type CauseSummary, type RuleSections } from './audit-rules.js';
 import { RulesWorkerOutOfMemory, ruleSectionsInWorker } from './audit-rules-parallel.js';
 import type { DriftReport } from './drift.js';
+import type { DriftSplit } from './drift-parallel.js';
 import { findDuplicatesVia, type DuplicatesReport } from './duplicates.js';
 import { loadOwnershipVia } from './ownership.js';
 import type { Explanation } from './explain.js';
@@ -97,6 +98,10 @@ export interface AuditOptions {
   engine?: EngineSpec | undefined;
   /** the rules worker's heap ceiling, MB (audit-rules-parallel.ts) */
   rulesHeapMb?: number | undefined;
+  /** drift's replay workers, one host partition each (drift-parallel.ts; needs `storePath`); 1 (default): one replay */
+  driftWorkers?: number | undefined;
+  /** called once drift is done, with how its replay was split (null: one replay); not in the report, so its JSON is the same for any `driftWorkers` */
+  onDriftSplit?: ((split: DriftSplit | null) => void) | undefined;
   /** called as each analysis starts, with how many had started before it (0-based) and its name (one of `AUDIT_STEPS`) */
   onStep?: (started: number, name: string) => void;
 }
@@ -143,7 +148,7 @@ async function auditWith(engine: AnalyticsEngine, db: Db, opts: AuditOptions, sp
 
   // the rule sections (shadowed rules, drift) start at once on the second core, and read the
   // store beside the set queries and the explanations that run here meanwhile
-  const parallel = opts.storePath ? ruleSectionsInWorker(opts.storePath, { engine: spec, heapMb: opts.rulesHeapMb, onStep: step }) : null;
+  const parallel = opts.storePath ? ruleSectionsInWorker(opts.storePath, { engine: spec, heapMb: opts.rulesHeapMb, driftWorkers: opts.driftWorkers, onStep: step }) : null;
   // a failure in the worker is reported when awaited, not as an unhandled rejection meanwhile
   parallel?.catch(() => undefined);
 
@@ -183,7 +188,7 @@ async function auditWith(engine: AnalyticsEngine, db: Db, opts: AuditOptions, sp
   if (counts.rules > 0)
     notes.push(`unused rules: only rules with logging on can be judged (dfwpktlog records only logged rules); ${usage.countedRules} logged rule(s) counted, rules without logging are listed as not-logged`);
 
-  const inline = () => ruleSections(engine, db, { onStep: step });
+  const inline = () => ruleSections(engine, db, { onStep: step, parallel: opts.storePath && spec ? { path: opts.storePath, engine: spec, workers: opts.driftWorkers ?? 1 } : undefined });
   let r: RuleSections;
   if (parallel === null) r = await inline();
   else {
@@ -196,6 +201,8 @@ async function auditWith(engine: AnalyticsEngine, db: Db, opts: AuditOptions, sp
     }
   }
   const { drift, shadow } = r;
+  notes.push(...r.notes);
+  if (r.withRules) opts.onDriftSplit?.(r.split);
   const shadowedRules: ShadowedRule[] = shadow.shadowedRules;
   notes.push(...shadow.notes.map((n) => `shadowed rules: ${n}`));
   if (shadow.summary.undetermined > 0) notes.push(`shadowed rules: ${shadow.summary.undetermined} rule(s) fragmented beyond the analysis budget, neither claimed nor cleared`);

@@ -10,12 +10,10 @@
  * host order, so each host's stream is what the sequential replay reads.
  */
 
-/** NSX DFW events per (host, filter), in the engine's host order (NULL first, bytes). */
-export interface HostFilterLoad {
-  host: string | null;
-  filterHash: string | null;
-  events: number;
-}
+import type { HostFilterLoad } from '../store/events-repo.js';
+
+/** NSX DFW events per (host, filter), in the engine's host order (NULL first, bytes): AnalyticsEngine.hostFilterLoads. */
+export type { HostFilterLoad };
 
 export interface HostPartition {
   /** hosts of this partition, in the global order */

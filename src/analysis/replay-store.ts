@@ -29,6 +29,32 @@ export function replayStore(db: Db, query: EventStreamQuery, opts: ReplayOptions
   return { filters, summary: r.finish() };
 }
 
+/**
+ * replayStore for a long-running caller (`dfwsim export`): every `every` events it gives the event
+ * loop a turn (a progress bar redraws, a signal is handled) and tells `onEvents` the count so far.
+ */
+export async function replayStoreAsync(
+  db: Db,
+  query: EventStreamQuery,
+  opts: ReplayOptions,
+  visit: ReplayVisitor,
+  onEvents?: (replayed: number) => void,
+  every = 65_536,
+): Promise<StoreReplay> {
+  const filters = loadCompiledFilters(db);
+  const r = new Replayer(compiledOnly(filters), opts.owners ?? loadOwnership(db), opts);
+  let n = 0;
+  for (const e of streamEventsByHostTime(db, { ...query, dfwOnly: true })) {
+    visit(r.push(e), e);
+    if (++n % every === 0) {
+      onEvents?.(n);
+      await new Promise<void>((res) => setImmediate(res));
+    }
+  }
+  onEvents?.(n);
+  return { filters, summary: r.finish() };
+}
+
 /** The same, with the events read through an analytics engine; `owners` must be given (loadOwnershipVia), the rules come from `db`. */
 export async function replayVia(
   engine: AnalyticsEngine,

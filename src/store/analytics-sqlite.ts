@@ -1,7 +1,7 @@
 import type { AnalyticsEngine } from './analytics.js';
 import { actionCounts, buildTrafficCells, eventsOverTime, eventTimeSpan, hostCounts, ruleHitsOn, topDeniedFlows, topFilters, topRules } from './audit-repo.js';
 import { streamPacketRecords, type PacketRecordQuery } from './duplicates-repo.js';
-import { streamConnectionGroups, streamEventsByHostTime, type ConnectionSelector, type EventStreamQuery } from './events-repo.js';
+import { hostFilterLoads, streamConnectionGroups, streamEventsByHostTime, type ConnectionSelector, type EventStreamQuery } from './events-repo.js';
 import type { Db } from './open.js';
 import { addressClaims, bothDirectionsInFilters } from './ownership-repo.js';
 
@@ -69,6 +69,9 @@ export class SqliteAnalytics implements AnalyticsEngine {
   }
   async bothDirectionsInFilters() {
     return bothDirectionsInFilters(this.db);
+  }
+  async hostFilterLoads() {
+    return hostFilterLoads(this.db);
   }
   packetRecords(q: PacketRecordQuery = {}) {
     return batched(streamPacketRecords(this.db, q));

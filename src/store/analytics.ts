@@ -1,7 +1,7 @@
 import type { ReplayInput } from '../model/packet-event.js';
 import type { DeniedFlow, FilterCount, HostCount, RuleCountRow, TimeBucket, TimeSpan } from './audit-repo.js';
 import type { PacketRecord, PacketRecordQuery } from './duplicates-repo.js';
-import type { ConnectionSelector, EventStreamQuery } from './events-repo.js';
+import type { ConnectionSelector, EventStreamQuery, HostFilterLoad } from './events-repo.js';
 import type { AddressClaim } from './ownership-repo.js';
 
 /**
@@ -41,6 +41,8 @@ export interface AnalyticsEngine {
   addressClaims(): Promise<AddressClaim[]>;
   /** filters that receive both directions of one connection IN, sorted */
   bothDirectionsInFilters(): Promise<string[]>;
+  /** NSX DFW events per (host, filter), ordered by host then filter (NULLs first, bytes): how a parallel replay splits the store */
+  hostFilterLoads(): Promise<HostFilterLoad[]>;
   /** NSX DFW first-packet records ordered as `streamPacketRecords` orders them (duplicates sweep) */
   packetRecords(q?: PacketRecordQuery): AsyncIterable<PacketRecord[]>;
   /** events per host in time order, file order for equal ms (host, ts_ms, source_id, line): the replay's order */

@@ -385,9 +385,19 @@ export function* streamConnectionGroups(db: Db, q: EventStreamQuery, sel: Connec
   for (const r of stmt.iterate(...params, ...s.params, ...params) as IterableIterator<unknown[]>) yield { group: r[22] as string, event: replayInput(r) };
 }
 
-/** NSX DFW events per (host, filter), hosts in replay order: what a parallel replay is split by (bounded by filters). */
-export function hostFilterLoads(db: Db): { host: string | null; filterHash: string | null; events: number }[] {
+/** NSX DFW events of one (host, filter): what a parallel replay is split by (analysis/replay-partitions.ts). */
+export interface HostFilterLoad {
+  host: string | null;
+  filterHash: string | null;
+  events: number;
+}
+
+/**
+ * NSX DFW events per (host, filter), bounded by filters: hosts in the replay's order (NULL first,
+ * then bytes, as streamEventsByHostTime's ORDER BY e.host), filters in the same order within a host.
+ */
+export function hostFilterLoads(db: Db): HostFilterLoad[] {
   return db
     .prepare(`SELECT host, filter_hash AS filterHash, count(*) AS events FROM events WHERE producer = 'nsx-dfw' GROUP BY 1, 2 ORDER BY 1, 2`)
-    .all() as { host: string | null; filterHash: string | null; events: number }[];
+    .all() as HostFilterLoad[];
 }

@@ -8,7 +8,7 @@ import type { AnalyticsEngine } from '../../src/store/analytics.js';
 import { SqliteAnalytics } from '../../src/store/analytics-sqlite.js';
 import { actionCounts, buildTrafficCells, eventsOverTime, eventTimeSpan, hostCounts, ruleHitsOn, topDeniedFlows, topFilters, topRules } from '../../src/store/audit-repo.js';
 import { streamPacketRecords } from '../../src/store/duplicates-repo.js';
-import { streamConnectionGroups, streamEventsByHostTime, type ConnectionSelector, type EventStreamQuery } from '../../src/store/events-repo.js';
+import { hostFilterLoads, streamConnectionGroups, streamEventsByHostTime, type ConnectionSelector, type EventStreamQuery } from '../../src/store/events-repo.js';
 import type { Db } from '../../src/store/open.js';
 import { addressClaims, bothDirectionsInFilters, type AddressClaim } from '../../src/store/ownership-repo.js';
 
@@ -71,6 +71,7 @@ export async function engineAnswers(engine: AnalyticsEngine, p: Probe): Promise<
   for (const [o, b] of p.buckets) out[`eventsOverTime(${o},${b})`] = await engine.eventsOverTime(o, b);
   out.addressClaims = (await engine.addressClaims()).sort(byClaim);
   out.bothDirectionsInFilters = await engine.bothDirectionsInFilters();
+  out.hostFilterLoads = await engine.hostFilterLoads();
   for (const host of p.hosts) out[`packetRecords(${host})`] = await all(engine.packetRecords(host === undefined ? {} : { host }));
   for (const q of p.streamQueries) out[`eventsByHostTime(${JSON.stringify(q)})`] = await all(engine.eventsByHostTime(q));
   for (const s of p.selectors) out[`connectionGroups(${JSON.stringify(s)})`] = await all(engine.connectionGroups({}, s));
@@ -94,6 +95,7 @@ export function sqliteAnswers(db: Db, p: Probe): Record<string, unknown> {
   for (const [o, b] of p.buckets) out[`eventsOverTime(${o},${b})`] = eventsOverTime(db, o, b);
   out.addressClaims = addressClaims(db).sort(byClaim);
   out.bothDirectionsInFilters = bothDirectionsInFilters(db);
+  out.hostFilterLoads = hostFilterLoads(db);
   for (const host of p.hosts) out[`packetRecords(${host})`] = [...streamPacketRecords(db, host === undefined ? {} : { host })];
   for (const q of p.streamQueries) out[`eventsByHostTime(${JSON.stringify(q)})`] = [...streamEventsByHostTime(db, q)];
   for (const s of p.selectors) out[`connectionGroups(${JSON.stringify(s)})`] = [...streamConnectionGroups(db, {}, s)];

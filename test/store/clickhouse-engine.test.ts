@@ -15,6 +15,7 @@ import { openStore, type Db } from '../../src/store/open.js';
 import { engineAnswers, probeFor, sqliteAnswers } from '../helpers/engine-conformance.js';
 import { CORPUS, tempDir } from '../helpers/paths.js';
 import { dropClickHouseDatabase } from '../helpers/clickhouse.js';
+import { cli } from '../helpers/cli.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { streamConnectionGroups, streamEventsByHostTime, type EventStreamQuery } from '../../src/store/events-repo.js';
@@ -50,6 +51,16 @@ async function clickhouseStore(paths: string[], database: string, opts: IngestOp
     await sink.close();
   }
   return db;
+}
+
+/** Rows of a table of the store file at `path`. */
+function countRows(path: string, table: 'events' | 'sources'): number {
+  const db = openStore(path, { readonly: true });
+  try {
+    return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  } finally {
+    db.close();
+  }
 }
 
 async function chRows(database: string, sql: string): Promise<Record<string, unknown>[]> {
@@ -154,6 +165,24 @@ test('a store that holds SQLite events refuses ClickHouse events (their ids woul
   const database = freshDatabase(t);
   const db = await sqliteStore(['logs/syslog-export/collector-2024-05-15.log']);
   await t.throwsAsync(ClickHouseEventSink.open(db, SHARDS, database), { message: /holds its events itself/ });
+});
+
+test('a store whose events are in ClickHouse refuses `ingest --engine sqlite` and `audit --engine sqlite`: exit 2, nothing stored', async (t) => {
+  const database = freshDatabase(t);
+  const path = join(tempDir(), 'ch.db');
+  const first = await cli(['ingest', 'logs/f5-promiscuous', '--db', path, '--engine', 'clickhouse', '--url', SHARDS, '--database', database]);
+  t.is(first.code, 0, first.stderr);
+  const sourcesBefore = countRows(path, 'sources');
+  t.true(sourcesBefore > 0);
+  for (const args of [['ingest', 'logs/syslog-export', '--db', path, '--engine', 'sqlite'], ['audit', '--db', path, '--engine', 'sqlite']]) {
+    const r = await cli(args);
+    t.is(r.code, 2, `${args[0]}: ${r.stderr}`);
+    t.regex(r.stderr, new RegExp(`this store's events are in ClickHouse \\(${SHARDS.replace(/[.:/]/g, '\\$&')}, database ${database}\\): use --engine clickhouse`), args[0]);
+    t.is(r.stdout, '');
+  }
+  // refused before anything was read: no SQLite event, no new source
+  t.is(countRows(path, 'events'), 0);
+  t.is(countRows(path, 'sources'), sourcesBefore);
 });
 
 test('texts with TabSeparated specials (backslash, tab, quote, non-ASCII) arrive unchanged', async (t) => {

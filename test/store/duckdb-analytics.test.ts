@@ -6,7 +6,7 @@
 import test from 'ava';
 import * as audit from '../../src/store/audit-repo.js';
 import { streamPacketRecords } from '../../src/store/duplicates-repo.js';
-import { streamConnectionGroups, streamEventsByHostTime, type ConnectionSelector, type EventStreamQuery } from '../../src/store/events-repo.js';
+import { hostFilterLoads, streamConnectionGroups, streamEventsByHostTime, type ConnectionSelector, type EventStreamQuery } from '../../src/store/events-repo.js';
 import { addressClaims, bothDirectionsInFilters } from '../../src/store/ownership-repo.js';
 import { DuckDbAnalytics } from '../../src/store/duckdb/analytics.js';
 import type { AddressClaim } from '../../src/store/ownership-repo.js';
@@ -41,6 +41,9 @@ for (const name of Object.keys(STORE_INPUTS) as (keyof typeof STORE_INPUTS)[]) {
       try {
         t.deepEqual(await a.actionCounts(), audit.actionCounts(db), 'actionCounts');
         t.deepEqual(await a.hostCounts(), audit.hostCounts(db), 'hostCounts');
+        const loads = hostFilterLoads(db);
+        t.true(new Set(loads.map((l) => l.host)).size > 1, 'loads of several hosts');
+        t.deepEqual(await a.hostFilterLoads(), loads, 'hostFilterLoads');
         for (const limit of [0, 2, 1000]) {
           t.deepEqual(await a.topFilters(limit), audit.topFilters(db, limit), `topFilters ${limit}`);
           t.deepEqual(await a.topRules(limit), audit.topRules(db, limit), `topRules ${limit}`);

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import cliProgress from 'cli-progress';
@@ -15,6 +15,7 @@ import { progressBar } from '../progress.js';
 import { exportEvents } from './export.js';
 import { ENGINES } from '../../store/analytics.js';
 import { EngineUnavailable } from '../../store/analytics-open.js';
+import type { DriftSplit } from '../../analysis/drift-parallel.js';
 
 interface Args {
   paths?: string[];
@@ -30,6 +31,28 @@ interface Args {
   engine?: string;
   url?: string;
   database: string;
+  workers?: string;
+}
+
+/**
+ * `--workers N`: drift's replay workers (src/analysis/drift-parallel.ts). Default: one per core
+ * but the one the audit's main thread keeps busy (1 on a 2-core machine: the rules worker
+ * already takes the second core, and a replay split there only competes with it).
+ */
+export const defaultDriftWorkers = (): number => Math.max(1, availableParallelism() - 1);
+
+/** What `--workers N` did to drift's replay: how many host partitions, the largest one's share of the events. */
+function driftSplitLine(split: DriftSplit | null, workers: number): string {
+  if (split === null) return workers < 2 ? 'drift: replayed on one thread (--workers 1)' : 'drift: replayed on one thread (an in-memory store, or a replay worker ran out of memory: see the notes)';
+  if (split.partitions < 2) return "drift: replayed on one thread: the store's hosts form one group (hosts that log a filter hash in common are replayed together)";
+  return `drift: replayed in ${split.partitions} host partitions by ${split.partitions} workers, the largest with ${Math.round(split.largestShare * 100)}% of the events`;
+}
+
+function workersOption(v: string | undefined): number {
+  if (v === undefined) return defaultDriftWorkers();
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < 1) throw new UsageError(`--workers must be a whole number of at least 1 (drift replay workers), got '${v}'`);
+  return n;
 }
 
 /** `--fail-on reject,shadowed` and `--fail-on reject --fail-on shadowed` both work. */
@@ -67,7 +90,8 @@ export function auditCommand(ctx: CliContext): CommandModule<object, Args> {
         .option('fail-on', { type: 'string', array: true, describe: `exit 1 when the report has any of: ${FAIL_ON.join(', ')} (comma-separated or repeated)` })
         .option('engine', { type: 'string', choices: ENGINES as unknown as string[], describe: "where the audit's event queries run (default: where the store's events are: sqlite, or the ClickHouse it was ingested into)" })
         .option('url', { type: 'string', describe: 'duckdb: a Parquet folder or DuckDB file (dfwsim export; with paths, exported there after ingest); clickhouse: HTTP URL of each shard, comma-separated' })
-        .option('database', { type: 'string', default: 'dfwsim', describe: 'ClickHouse database (--engine clickhouse)' }) as never,
+        .option('database', { type: 'string', default: 'dfwsim', describe: 'ClickHouse database (--engine clickhouse)' })
+        .option('workers', { type: 'string', describe: 'drift: replay worker threads, one host partition each (hosts sharing a filter stay together); default: cores - 1, at least 1' }) as never,
     handler: async (argv) => {
       const paths = (argv.paths ?? []).map((p) => (p === STDIN_ARG ? '-' : p));
       if (paths.length === 0 && argv.db === undefined) throw new UsageError('audit: give paths to ingest, or --db with a store to audit');
@@ -76,6 +100,7 @@ export function auditCommand(ctx: CliContext): CommandModule<object, Args> {
       const limit = intOption('limit', argv.limit) as number;
       const windowSeconds = Number(argv.window);
       if (!Number.isFinite(windowSeconds) || windowSeconds < 0) throw new UsageError(`--window must be a number of seconds, got '${argv.window}'`);
+      const driftWorkers = workersOption(argv.workers);
       const ruleLimits = { perFilter: intOption('rule-limit', argv['rule-limit']) as number, perHost: intOption('host-rule-limit', argv['host-rule-limit']) as number };
 
       // Without --db the store is throw-away, but a temporary file rather than RAM: an in-memory
@@ -109,7 +134,9 @@ export function auditCommand(ctx: CliContext): CommandModule<object, Args> {
         const b = bar(ctx, 'analyse  [{bar}] {value}/{total} | {step}');
         b?.start(AUDIT_STEPS.length, 0, { step: '' });
         const report = await runAudit(db, {
-          limit, windowMs: Math.round(windowSeconds * 1000), ruleLimits, storePath: storePath === ':memory:' ? null : storePath, engine: engine ?? undefined,
+          limit, windowMs: Math.round(windowSeconds * 1000), ruleLimits, storePath: storePath === ':memory:' ? null : storePath, engine: engine ?? undefined, driftWorkers,
+          // asked for explicitly: say how the replay was split (stderr: the report is the same whatever the split)
+          onDriftSplit: argv.workers === undefined ? undefined : (split) => ctx.io.err(`${driftSplitLine(split, driftWorkers)}\n`),
           onStep: (i, name) => b?.update(i, { step: name }),
         }).catch((e: unknown) => {
           b?.stop();

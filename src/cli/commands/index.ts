@@ -88,7 +88,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     command: 'export',
-    describe: 'Export the stored events, incrementally, as a hive-partitioned Parquet tree (host=/day=) or into a DuckDB file',
+    describe: 'Export the stored events (incrementally) and their replay outcomes, as a hive-partitioned Parquet tree (host=/day=) or into a DuckDB file',
     load: () => import('./export.js').then((m) => factory(m.exportCommand)),
   },
   {

@@ -2,7 +2,7 @@ import type { ReplayInput } from '../../model/packet-event.js';
 import type { AnalyticsEngine } from '../analytics.js';
 import type { DeniedFlow, FilterCount, HostCount, RuleCountRow, TimeBucket, TimeSpan } from '../audit-repo.js';
 import type { PacketRecord, PacketRecordQuery } from '../duplicates-repo.js';
-import { parseTimeBound, type ConnectionSelector, type EventStreamQuery } from '../events-repo.js';
+import { parseTimeBound, type ConnectionSelector, type EventStreamQuery, type HostFilterLoad } from '../events-repo.js';
 import type { AddressClaim } from '../ownership-repo.js';
 import { ClickHouse, DEFAULT_DATABASE, ident, int, str } from './client.js';
 import { CONNECTION, HIGH, LOW } from './schema.js';
@@ -249,6 +249,15 @@ export class ClickHouseAnalytics implements AnalyticsEngine {
         WHERE a != b ORDER BY h`,
     );
     return rows.map((r) => r.h);
+  }
+
+  async hostFilterLoads(): Promise<HostFilterLoad[]> {
+    // the Distributed table finishes the GROUP BY across shards (a (host, filter)'s rows may sit on both)
+    const rows = await this.ch.all<{ h: string | null; f: string | null; n: number }>(
+      `SELECT host AS h, filter_hash AS f, count() AS n FROM ${this.events} WHERE producer = 'nsx-dfw'
+        GROUP BY h, f ORDER BY h NULLS FIRST, f NULLS FIRST`,
+    );
+    return rows.map((r) => ({ host: r.h, filterHash: r.f, events: r.n }));
   }
 
   async *packetRecords(q: PacketRecordQuery = {}): AsyncGenerator<PacketRecord[]> {

@@ -2,7 +2,7 @@ import type { ReplayInput } from '../../model/packet-event.js';
 import type { AnalyticsEngine } from '../analytics.js';
 import type { DeniedFlow, FilterCount, HostCount, RuleCountRow, TimeBucket, TimeSpan } from '../audit-repo.js';
 import type { PacketRecord, PacketRecordQuery } from '../duplicates-repo.js';
-import type { ConnectionSelector, EventStreamQuery } from '../events-repo.js';
+import type { ConnectionSelector, EventStreamQuery, HostFilterLoad } from '../events-repo.js';
 import type { AddressClaim } from '../ownership-repo.js';
 import type { DuckDbLimits } from './driver.js';
 import { loadDuckDb } from './driver.js';
@@ -106,6 +106,11 @@ export class DuckDbAnalytics implements AnalyticsEngine {
 
   async bothDirectionsInFilters(): Promise<string[]> {
     return (await this.rows(Q.BOTH_DIRECTIONS_IN_FILTERS)).map((r) => r[0] as string);
+  }
+
+  async hostFilterLoads(): Promise<HostFilterLoad[]> {
+    const rows = await this.rows(Q.HOST_FILTER_LOADS);
+    return rows.map(([host, filterHash, events]) => ({ host, filterHash, events }) as HostFilterLoad);
   }
 
   packetRecords(q: PacketRecordQuery = {}): AsyncIterable<PacketRecord[]> {

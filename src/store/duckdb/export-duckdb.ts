@@ -6,6 +6,8 @@ import { loadDuckDb, type DuckDbLimits } from './driver.js';
 import { ExportTargetError, planExport } from './export-plan.js';
 import { EXPORT_MEMORY } from './export-parquet.js';
 import type { ExportSummary } from './export-summary.js';
+import { duckDbReplayTarget } from './export-replay-duckdb.js';
+import type { ReplayStep } from './replay-target.js';
 
 /** The table of a DuckDB file that records which store sources it holds (the Parquet tree's manifest). */
 const EXPORTS_DDL = `CREATE TABLE IF NOT EXISTS dfwsim_exports (
@@ -15,9 +17,14 @@ const EXPORTS_DDL = `CREATE TABLE IF NOT EXISTS dfwsim_exports (
  * Appends the store's events into a DuckDB file's `events` table (created with the events
  * columns on first use), incrementally: only complete sources that `dfwsim_exports` does not
  * list. The rows and their `dfwsim_exports` entries are committed in one transaction, so an
- * interrupted run leaves the file as it was.
+ * interrupted run leaves the file as it was. `replay` then rewrites its `replay_outcomes`
+ * table when their inputs changed (export-replay-duckdb.ts).
  */
-export async function exportDuckDbFile(db: Db, file: string, opts: { limits?: DuckDbLimits; onProgress?: (done: number, total: number) => void } = {}): Promise<ExportSummary> {
+export async function exportDuckDbFile(
+  db: Db,
+  file: string,
+  opts: { limits?: DuckDbLimits; onProgress?: (done: number, total: number) => void; replay?: ReplayStep | undefined } = {},
+): Promise<ExportSummary> {
   const t0 = performance.now();
   const created = !existsSync(file);
   if (!created && statSync(file).isDirectory()) throw new ExportTargetError(`${file} is a folder (--duckdb takes a DuckDB database file; for a folder use --parquet)`);
@@ -58,6 +65,7 @@ export async function exportDuckDbFile(db: Db, file: string, opts: { limits?: Du
         await conn.run('CHECKPOINT');
         summary.run = run;
       }
+      if (opts.replay) summary.replay = await opts.replay(await duckDbReplayTarget(conn));
       return { ...summary, seconds: (performance.now() - t0) / 1000 };
     } finally {
       conn.closeSync();

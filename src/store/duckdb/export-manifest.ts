@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ReplayRecord } from './replay-target.js';
 
 /**
  * What a Parquet tree holds: which store sources have been exported into it, by which run, into
@@ -11,6 +12,8 @@ export interface ExportManifest {
   format: 'dfwsim-events-parquet';
   version: 1;
   runs: ExportRun[];
+  /** the replay outcomes under `replay/` (export-replay-parquet.ts), absent until first written */
+  replay?: ReplayRecord & { files: string[] };
 }
 
 export interface ExportRun {

@@ -1,15 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Db } from '../open.js';
 import { EVENT_COLUMN_NAMES, eventsTableDdl } from './columns.js';
 import { appendSourceEvents } from './append-events.js';
 import { loadDuckDb, sqlString, type DuckDbLimits } from './driver.js';
-import { MANIFEST_FILE, readManifest, writeManifest } from './export-manifest.js';
+import { MANIFEST_FILE, readManifest, writeManifest, type ExportedSource, type ExportManifest } from './export-manifest.js';
+import { parquetReplayTarget } from './export-replay-parquet.js';
 import { ExportTargetError, planExport } from './export-plan.js';
 import type { ExportSummary } from './export-summary.js';
+import type { ReplayStep } from './replay-target.js';
+import { newRunId, parquetFiles, STAGING_PREFIX } from './parquet-tree.js';
 
-const STAGING_PREFIX = '.dfwsim-staging-';
 const LOCK_FILE = '.dfwsim-export.lock';
 const PART_FILE = /^events-(.+)-\d+\.parquet$/;
 
@@ -35,8 +36,14 @@ export const EXPORT_MEMORY = '256MB';
  * the new files renamed into their partitions, and the manifest rewritten (atomic rename). A run
  * that dies before the manifest leaves files of a run it does not list; the next run deletes
  * them (and the staging folder) before it starts. A lock file keeps two exports apart.
+ *
+ * `replay` then writes the replay outcomes under `DIR/replay/` (export-replay-parquet.ts).
  */
-export async function exportParquet(db: Db, dir: string, opts: { limits?: DuckDbLimits; onProgress?: (done: number, total: number) => void } = {}): Promise<ExportSummary> {
+export async function exportParquet(
+  db: Db,
+  dir: string,
+  opts: { limits?: DuckDbLimits; onProgress?: (done: number, total: number) => void; replay?: ReplayStep | undefined } = {},
+): Promise<ExportSummary> {
   const t0 = performance.now();
   prepareDir(dir);
   const unlock = lock(dir);
@@ -48,51 +55,65 @@ export async function exportParquet(db: Db, dir: string, opts: { limits?: DuckDb
       kind: 'parquet', target: dir, run: null, sources: plan.todo, alreadyExported: plan.already, partial: plan.partial,
       rows: 0, files: 0, partitions: 0, seconds: 0,
     };
-    if (plan.todo.length === 0) return { ...summary, seconds: (performance.now() - t0) / 1000 };
-
-    const run = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
-    const staging = join(dir, `${STAGING_PREFIX}${run}`);
-    mkdirSync(staging);
-    const { DuckDBInstance } = await loadDuckDb();
-    const instance = await DuckDBInstance.create(join(staging, 'stage.duckdb'), {
-      memory_limit: opts.limits?.memoryLimit ?? EXPORT_MEMORY,
-      threads: String(opts.limits?.threads ?? 2),
-      temp_directory: join(staging, 'spill'),
-      preserve_insertion_order: 'false',
-    });
-    const files: string[] = [];
-    const partitions = new Set<string>();
-    try {
-      const conn = await instance.connect();
-      try {
-        await conn.run(eventsTableDdl('events'));
-        const total = plan.todo.reduce((n, s) => n + s.rows, 0);
-        summary.rows = await appendSourceEvents(db, plan.todo.map((s) => s.id), conn, 'events', (done) => opts.onProgress?.(done, total));
-        const cols = EVENT_COLUMN_NAMES.map((n) => `"${n}"`).join(', ');
-        const out = join(staging, 'out');
-        await conn.run(`COPY (SELECT ${cols}, strftime(epoch_ms(ts_ms), '%Y-%m-%d') AS day FROM events)
-          TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (host, day), FILENAME_PATTERN ${sqlString(`events-${run}-{i}`)})`);
-        for (const f of parquetFiles(out)) {
-          const rel = relative(out, f);
-          const part = rel.slice(0, rel.lastIndexOf('/'));
-          mkdirSync(join(dir, part), { recursive: true });
-          renameSync(f, join(dir, rel));
-          files.push(rel);
-          partitions.add(part);
-        }
-      } finally {
-        conn.closeSync();
-      }
-    } finally {
-      instance.closeSync();
-    }
-    manifest.runs.push({ run, at: new Date().toISOString(), sources: plan.todo, files });
-    writeManifest(dir, manifest);
-    rmSync(staging, { recursive: true, force: true });
-    return { ...summary, run, files: files.length, partitions: partitions.size, seconds: (performance.now() - t0) / 1000 };
+    if (plan.todo.length > 0) Object.assign(summary, await writeEvents(db, dir, manifest, plan.todo, opts));
+    // after the events, under the same lock (the manifest is rewritten by both)
+    const limits = { memoryLimit: opts.limits?.memoryLimit ?? EXPORT_MEMORY, threads: opts.limits?.threads ?? 2 };
+    if (opts.replay) summary.replay = await opts.replay(parquetReplayTarget(dir, manifest, limits));
+    return { ...summary, seconds: (performance.now() - t0) / 1000 };
   } finally {
     unlock();
   }
+}
+
+/** Writes the sources' events as new files into their partitions, and lists the run in the manifest (written). */
+async function writeEvents(
+  db: Db,
+  dir: string,
+  manifest: ExportManifest,
+  todo: ExportedSource[],
+  opts: { limits?: DuckDbLimits; onProgress?: (done: number, total: number) => void },
+): Promise<Pick<ExportSummary, 'run' | 'rows' | 'files' | 'partitions'>> {
+  let rows = 0;
+  const run = newRunId();
+  const staging = join(dir, `${STAGING_PREFIX}${run}`);
+  mkdirSync(staging);
+  const { DuckDBInstance } = await loadDuckDb();
+  const instance = await DuckDBInstance.create(join(staging, 'stage.duckdb'), {
+    memory_limit: opts.limits?.memoryLimit ?? EXPORT_MEMORY,
+    threads: String(opts.limits?.threads ?? 2),
+    temp_directory: join(staging, 'spill'),
+    preserve_insertion_order: 'false',
+  });
+  const files: string[] = [];
+  const partitions = new Set<string>();
+  try {
+    const conn = await instance.connect();
+    try {
+      await conn.run(eventsTableDdl('events'));
+      const total = todo.reduce((n, s) => n + s.rows, 0);
+      rows = await appendSourceEvents(db, todo.map((s) => s.id), conn, 'events', (done) => opts.onProgress?.(done, total));
+      const cols = EVENT_COLUMN_NAMES.map((n) => `"${n}"`).join(', ');
+      const out = join(staging, 'out');
+      await conn.run(`COPY (SELECT ${cols}, strftime(epoch_ms(ts_ms), '%Y-%m-%d') AS day FROM events)
+        TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (host, day), FILENAME_PATTERN ${sqlString(`events-${run}-{i}`)})`);
+      for (const f of parquetFiles(out)) {
+        const rel = relative(out, f);
+        const part = rel.slice(0, rel.lastIndexOf('/'));
+        mkdirSync(join(dir, part), { recursive: true });
+        renameSync(f, join(dir, rel));
+        files.push(rel);
+        partitions.add(part);
+      }
+    } finally {
+      conn.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+  manifest.runs.push({ run, at: new Date().toISOString(), sources: todo, files });
+  writeManifest(dir, manifest);
+  rmSync(staging, { recursive: true, force: true });
+  return { run, rows, files: files.length, partitions: partitions.size };
 }
 
 /** DIR must be a folder that is new, empty or an earlier export (it has the manifest): never someone else's files. */
@@ -142,18 +163,4 @@ function removeLeftovers(dir: string, runs: ReadonlySet<string>): void {
     const m = PART_FILE.exec(f.slice(f.lastIndexOf('/') + 1));
     if (m && !runs.has(m[1]!)) rmSync(f);
   }
-}
-
-/** The Parquet files of a tree's `host=*\/day=*` partitions. */
-function parquetFiles(root: string): string[] {
-  const out: string[] = [];
-  if (!existsSync(root)) return out;
-  for (const h of readdirSync(root, { withFileTypes: true })) {
-    if (!h.isDirectory() || !h.name.startsWith('host=')) continue;
-    for (const d of readdirSync(join(root, h.name), { withFileTypes: true })) {
-      if (!d.isDirectory() || !d.name.startsWith('day=')) continue;
-      for (const f of readdirSync(join(root, h.name, d.name))) if (f.endsWith('.parquet')) out.push(join(root, h.name, d.name, f));
-    }
-  }
-  return out.sort();
 }

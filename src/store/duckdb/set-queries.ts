@@ -66,3 +66,6 @@ export const BOTH_DIRECTIONS_IN_FILTERS = `SELECT DISTINCT filter_hash AS h FROM
               least(${endpoint('src', 'src_port')}, ${endpoint('dst', 'dst_port')}),
               greatest(${endpoint('src', 'src_port')}, ${endpoint('dst', 'dst_port')}))
   WHERE a <> b ORDER BY 1`;
+
+/** events-repo.ts hostFilterLoads: NULLs first through default_null_order, VARCHAR compared as bytes as SQLite's BINARY. */
+export const HOST_FILTER_LOADS = `SELECT host, filter_hash, count(*) FROM events WHERE producer = 'nsx-dfw' GROUP BY 1, 2 ORDER BY 1, 2`;
