@@ -60,3 +60,22 @@ export async function createInstance(limits: DuckDbLimits = {}): Promise<DuckDBI
 export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
+
+/**
+ * Runs `work` in one transaction (rolled back if it throws), then checkpoints the WAL into the
+ * database file: readers, and copies of the file, need no WAL beside it. An export's run that
+ * dies leaves the file as it was, since DuckDB does not replay an uncommitted transaction.
+ */
+export async function commitToFile<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await conn.run('BEGIN TRANSACTION');
+  let result: T;
+  try {
+    result = await work();
+    await conn.run('COMMIT');
+  } catch (e) {
+    await conn.run('ROLLBACK');
+    throw e;
+  }
+  await conn.run('CHECKPOINT');
+  return result;
+}

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Db } from '../open.js';
 import { eventsTableDdl } from './columns.js';
 import { appendSourceEvents } from './append-events.js';
-import { loadDuckDb, type DuckDbLimits } from './driver.js';
+import { commitToFile, loadDuckDb, type DuckDbLimits } from './driver.js';
 import { ExportTargetError, planExport } from './export-plan.js';
 import { EXPORT_MEMORY } from './export-parquet.js';
 import type { ExportSummary } from './export-summary.js';
@@ -48,21 +48,14 @@ export async function exportDuckDbFile(
       if (plan.todo.length > 0) {
         const run = new Date().toISOString();
         const total = plan.todo.reduce((n, s) => n + s.rows, 0);
-        await conn.run('BEGIN TRANSACTION');
-        try {
+        await commitToFile(conn, async () => {
           summary.rows = await appendSourceEvents(db, plan.todo.map((s) => s.id), conn, 'events', (done) => opts.onProgress?.(done, total));
           const ins = await conn.prepare(`INSERT INTO dfwsim_exports VALUES ($1, $2, $3, $4, $5, $6)`);
           for (const s of plan.todo) {
             ins.bind([BigInt(s.id), s.sha256, s.path, BigInt(s.rows), run, run]);
             await ins.run();
           }
-          await conn.run('COMMIT');
-        } catch (e) {
-          await conn.run('ROLLBACK');
-          throw e;
-        }
-        // into the database file itself: readers (and copies of the file) need no WAL beside it
-        await conn.run('CHECKPOINT');
+        });
         summary.run = run;
       }
       if (opts.replay) summary.replay = await opts.replay(await duckDbReplayTarget(conn));

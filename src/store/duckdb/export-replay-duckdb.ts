@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from './driver.js';
+import { commitToFile, type DuckDBConnection } from './driver.js';
 import { appendOutcomes, replayTableDdl } from './replay-columns.js';
 import type { ReplayRecord, ReplayTarget } from './replay-target.js';
 
@@ -25,22 +25,16 @@ export async function duckDbReplayTarget(conn: DuckDBConnection): Promise<Replay
     current,
     async rewrite(inputs, fill) {
       const run = new Date().toISOString();
-      await conn.run('BEGIN TRANSACTION');
-      let record: ReplayRecord;
-      try {
+      const record = await commitToFile(conn, async () => {
         await conn.run(`DROP TABLE IF EXISTS replay_outcomes_new; ${replayTableDdl('replay_outcomes_new')}`);
         const rows = await appendOutcomes(conn, 'replay_outcomes_new', fill);
         await conn.run(`DROP TABLE IF EXISTS replay_outcomes; ALTER TABLE replay_outcomes_new RENAME TO replay_outcomes; DELETE FROM dfwsim_replay`);
-        record = { ...inputs, run, at: run, rows };
+        const done: ReplayRecord = { ...inputs, run, at: run, rows };
         const ins = await conn.prepare(`INSERT INTO dfwsim_replay VALUES ($1, $2, $3, $4, $5, $6, $7)`);
-        ins.bind([record.run, record.at, record.fingerprint, record.sourcesHash, record.rulesHash, BigInt(record.sources), BigInt(record.rows)]);
+        ins.bind([done.run, done.at, done.fingerprint, done.sourcesHash, done.rulesHash, BigInt(done.sources), BigInt(done.rows)]);
         await ins.run();
-        await conn.run('COMMIT');
-      } catch (e) {
-        await conn.run('ROLLBACK');
-        throw e;
-      }
-      await conn.run('CHECKPOINT');
+        return done;
+      });
       return { record, files: 0, partitions: 0 };
     },
   };
