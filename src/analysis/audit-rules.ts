@@ -91,26 +91,26 @@ export async function ruleSections(
   const shadow = lintStore(db);
   opts.onStep?.('drift');
   const withRules = filterNamesWithRules(db).length > 0;
-  const notes: string[] = [];
-  const split: { value: DriftSplit | null } = { value: null };
-  const drift: DriftReport = withRules ? await driftOf(engine, db, opts.parallel, notes, split) : { compared: 0, drifted: 0, groups: [] };
-  return { shadow, drift, withRules, notes, split: split.value };
+  const { drift, notes, split } = withRules ? await driftOf(engine, db, opts.parallel) : { drift: { compared: 0, drifted: 0, groups: [] }, notes: [], split: null };
+  return { shadow, drift, withRules, notes, split };
 }
 
 /**
  * The whole-store drift, by host partitions in workers when asked and the store splits in two or
  * more (the report is the sequential one, byte for byte: drift.ts mergeDrift), else replayed here.
  */
-async function driftOf(engine: AnalyticsEngine, db: Db, parallel: ParallelDrift | undefined, notes: string[], split: { value: DriftSplit | null }): Promise<DriftReport> {
+async function driftOf(engine: AnalyticsEngine, db: Db, parallel: ParallelDrift | undefined): Promise<Pick<RuleSections, 'drift' | 'notes' | 'split'>> {
+  const notes: string[] = [];
+  let split: DriftSplit | null = null;
   if (parallel !== undefined && parallel.workers >= 2 && parallel.path !== ':memory:') {
     try {
-      const d = await findDriftParallel(parallel.path, parallel.engine, await engine.hostFilterLoads(), parallel.workers, (s) => (split.value = s));
-      if (d !== null) return d;
+      const drift = await findDriftParallel(parallel.path, parallel.engine, await engine.hostFilterLoads(), parallel.workers, (s) => (split = s));
+      if (drift !== null) return { drift, notes, split };
     } catch (e) {
       if (!(e instanceof DriftWorkerOutOfMemory)) throw e;
       notes.push(`drift was replayed on one thread: ${e.message}`);
-      split.value = null;
+      split = null;
     }
   }
-  return findDriftVia(engine, db, {}, { owners: await loadOwnershipVia(engine, db) });
+  return { drift: await findDriftVia(engine, db, {}, { owners: await loadOwnershipVia(engine, db) }), notes, split };
 }
